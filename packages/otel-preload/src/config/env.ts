@@ -1,0 +1,196 @@
+import { z } from 'zod';
+
+/**
+ * The environment the preload reads: the standard `OTEL_*` variables it honours plus its own
+ * `OTEL_PRELOAD_*` ones. This schema is the single truth: defaults, types and documentation
+ * all come from it. A bad value never stops the host app: {@link parseEnv} falls back to the
+ * default and reports a warning that names the variable.
+ */
+
+const boolean = z
+  .enum(['true', 'false', 'TRUE', 'FALSE', 'True', 'False', '1', '0'])
+  .transform((value) => value.toLowerCase() === 'true' || value === '1');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const url = z.url({ protocol: /^https?$/ });
+
+/** Comma-separated list, trimmed, empty entries dropped (`a, b,` → `['a', 'b']`). */
+const list = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
+
+/** `key=value,key2=value2` with percent-decoding, as the spec defines for headers and attributes. */
+const keyValueList = z.string().transform((value, ctx) => {
+  const out: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    if (pair.trim() === '') continue;
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      ctx.addIssue({ code: 'custom', message: `"${pair.trim()}" is not key=value` });
+      return z.NEVER;
+    }
+    try {
+      out[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(
+        pair.slice(eq + 1).trim(),
+      );
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${pair.trim()}" has invalid percent-encoding` });
+      return z.NEVER;
+    }
+  }
+  return out;
+});
+
+const exporterList = (allowed: readonly [string, ...string[]]) =>
+  list.pipe(z.array(z.enum(allowed)));
+
+export const envSchema = z.object({
+  OTEL_SDK_DISABLED: boolean.default(false).describe('Disable the preload entirely.'),
+  OTEL_SERVICE_NAME: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('service.name; defaults to the app package.json name.'),
+  OTEL_RESOURCE_ATTRIBUTES: keyValueList.default({}).describe('Extra resource attributes.'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url
+    .default('http://localhost:4318')
+    .describe('OTLP/HTTP base URL; /v1/traces etc. are appended.'),
+  OTEL_EXPORTER_OTLP_HEADERS: keyValueList
+    .default({})
+    .describe('Headers sent with every OTLP request (secret).'),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .enum(['http/protobuf', 'http/json'])
+    .default('http/protobuf')
+    .describe('OTLP wire encoding.'),
+  OTEL_EXPORTER_OTLP_TIMEOUT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10_000)
+    .describe('Per-export timeout in milliseconds.'),
+  OTEL_TRACES_EXPORTER: exporterList(['otlp', 'console', 'none'])
+    .default(['otlp'])
+    .describe('Where spans go.'),
+  OTEL_METRICS_EXPORTER: exporterList(['prometheus', 'otlp', 'console', 'none'])
+    .default(['prometheus'])
+    .describe(
+      'Where metrics go; prometheus by default so nothing is pushed to a missing collector.',
+    ),
+  OTEL_LOGS_EXPORTER: exporterList(['otlp', 'console', 'none'])
+    .default(['none'])
+    .describe('OTLP log export; off by default because stdout JSON is usually collected already.'),
+  OTEL_TRACES_SAMPLER: z
+    .enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ])
+    .default('parentbased_always_on')
+    .describe('Sampler.'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('Ratio for the traceidratio samplers.'),
+  OTEL_PROPAGATORS: exporterList(['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'none'])
+    .default(['tracecontext', 'baggage'])
+    .describe('Context propagators.'),
+  OTEL_EXPORTER_PROMETHEUS_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('Prometheus endpoint bind address (loopback by default).'),
+  OTEL_EXPORTER_PROMETHEUS_PORT: port.default(9464).describe('Prometheus endpoint port.'),
+  OTEL_LOG_LEVEL: z
+    .enum(['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'])
+    .default('warn')
+    .describe('Diagnostic log level of the preload itself.'),
+  OTEL_NODE_ENABLED_INSTRUMENTATIONS: list
+    .optional()
+    .describe('Only these instrumentations (short names, e.g. http,pg).'),
+  OTEL_NODE_DISABLED_INSTRUMENTATIONS: list.default([]).describe('Instrumentations to skip.'),
+});
+
+export type PreloadEnv = z.infer<typeof envSchema>;
+
+/** Variables whose values are never echoed in warnings or in the effective-config log line. */
+const SENSITIVE = new Set<string>(['OTEL_EXPORTER_OTLP_HEADERS']);
+
+export interface EnvWarning {
+  variable: string;
+  /** The offending value, or `[REDACTED]` for secret-bearing variables. */
+  value: string;
+  reason: string;
+  /** What is used instead, as the user would write it. */
+  fallback: string;
+}
+
+export interface ParsedEnv {
+  config: PreloadEnv;
+  warnings: EnvWarning[];
+}
+
+const known = Object.keys(envSchema.shape) as (keyof PreloadEnv)[];
+
+function describeFallback(variable: keyof PreloadEnv, config: PreloadEnv): string {
+  const value = config[variable];
+  if (value === undefined) return 'unset';
+  if (SENSITIVE.has(variable)) return '[REDACTED]';
+  if (Array.isArray(value)) return value.join(',');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/**
+ * Parses the preload's environment. Never throws: each invalid variable is replaced by its
+ * default and reported once in `warnings` (variable, value — redacted if sensitive — reason,
+ * fallback). Empty strings count as unset, as the OpenTelemetry spec requires.
+ */
+export function parseEnv(env: NodeJS.ProcessEnv): ParsedEnv {
+  const input: Record<string, string> = {};
+  for (const name of known) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') input[name] = value.trim();
+  }
+  const first = envSchema.safeParse(input);
+  if (first.success) return { config: first.data, warnings: [] };
+
+  const bad = new Map<string, string>();
+  for (const issue of first.error.issues) {
+    const variable = String(issue.path[0]);
+    if (!bad.has(variable)) bad.set(variable, issue.message);
+  }
+  for (const variable of bad.keys()) delete input[variable];
+  const config = envSchema.parse(input);
+  const warnings = [...bad].map(([variable, reason]) => ({
+    variable,
+    value: SENSITIVE.has(variable) ? '[REDACTED]' : (env[variable] ?? ''),
+    reason,
+    fallback: describeFallback(variable as keyof PreloadEnv, config),
+  }));
+  return { config, warnings };
+}
+
+/** One line per warning, for the preload's diagnostic logger. */
+export function formatWarning(warning: EnvWarning): string {
+  return `invalid ${warning.variable}=${JSON.stringify(warning.value)} (${warning.reason}); using ${warning.fallback}`;
+}
+
+/** The effective config with secret-bearing values replaced, safe to log. */
+export function redactedConfig(config: PreloadEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of known) {
+    const value = config[name];
+    if (value === undefined) continue;
+    out[name] = SENSITIVE.has(name) ? '[REDACTED]' : value;
+  }
+  return out;
+}
