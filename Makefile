@@ -31,6 +31,10 @@ stack-status:
 lint: setup
 	@$(TOOLS) pnpm run lint
 
+## bench: every package's benchmarks, one at a time (figures go into the package READMEs)
+bench: setup
+	@$(TOOLS) pnpm run bench
+
 format: setup
 	@$(TOOLS) pnpm exec eslint --fix .
 

@@ -12,7 +12,9 @@ export type OtlpErrorCode =
   | 'BAD_ID_LENGTH'
   | 'TOO_DEEP'
   | 'BAD_JSON'
-  | 'BAD_VALUE';
+  | 'BAD_VALUE'
+  /** A fault of the codec itself, never of the input; tests assert it never happens. */
+  | 'INTERNAL';
 
 export class OtlpDecodeError extends Error {
   override readonly name = 'OtlpDecodeError';
@@ -40,14 +42,27 @@ export class OtlpDecodeError extends Error {
 }
 
 /**
- * Adds one path segment to an OtlpDecodeError travelling outwards; any other error is a bug in
- * the codec and becomes an OtlpDecodeError too, so callers only ever see the typed error.
+ * Any error as an OtlpDecodeError: a foreign one is a fault of the codec (code INTERNAL), so
+ * callers only ever see the typed error while tests can still tell bugs from bad input.
  */
+export function asTyped(error: unknown): OtlpDecodeError {
+  return error instanceof OtlpDecodeError
+    ? error
+    : new OtlpDecodeError('INTERNAL', `decoder fault: ${String(error)}`, -1);
+}
+
+/** Adds one path segment to an error travelling outwards (see {@link asTyped}). */
 export function atPath(error: unknown, segment: string): OtlpDecodeError {
-  const typed =
-    error instanceof OtlpDecodeError
-      ? error
-      : new OtlpDecodeError('BAD_VALUE', `unexpected decoder failure: ${String(error)}`, -1);
+  const typed = asTyped(error);
   typed.path.unshift(segment);
   return typed;
+}
+
+/** Runs a decoder so that whatever it throws reaches the caller as an OtlpDecodeError. */
+export function guarded<T>(decode: () => T): T {
+  try {
+    return decode();
+  } catch (error) {
+    throw asTyped(error);
+  }
 }

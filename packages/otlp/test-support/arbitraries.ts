@@ -26,7 +26,8 @@ const id = (size: number) =>
 const dbl = (json: boolean) =>
   json ? fc.double().map((d) => (Object.is(d, -0) ? 0 : d)) : fc.double();
 
-function varintBytes(value: number): number[] {
+/** Protobuf varint bytes of a non-negative number. */
+export function varintBytes(value: number): number[] {
   const out: number[] = [];
   while (value > 0x7f) {
     out.push((value & 0x7f) | 0x80);

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { OtlpDecodeError, atPath } from '../errors.ts';
+import { OtlpDecodeError, asTyped, atPath } from '../errors.ts';
 import { EMPTY_BYTES } from '../proto/reader.ts';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../types/common.ts';
 
@@ -298,7 +298,11 @@ export function decodeJsonWith<T>(input: Uint8Array | string, decode: (root: Jso
   try {
     return decode(parseJson(input, false));
   } catch (error) {
-    if (!(error instanceof NeedsExactParse)) throw error;
+    if (!(error instanceof NeedsExactParse)) throw asTyped(error);
+  }
+  try {
     return decode(parseJson(input, true));
+  } catch (error) {
+    throw asTyped(error);
   }
 }

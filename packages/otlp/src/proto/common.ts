@@ -1,9 +1,11 @@
 import { atPath } from '../errors.ts';
 import type {
   AnyValue,
+  ArrayValue,
   EntityRef,
   InstrumentationScope,
   KeyValue,
+  KeyValueList,
   Resource,
   UnknownFields,
 } from '../types/common.ts';
@@ -98,7 +100,7 @@ function decodeKeyValues(r: Reader): { values: KeyValue[]; unknownFields?: Unkno
   while (r.pos < r.limit) {
     const at = r.pos;
     const tag = r.uint32();
-    if (tag === 0x0a) values.push(decodeKeyValueAt(r, values.length, 'kvlistValue'));
+    if (tag === 0x0a) values.push(decodeKeyValueAt(r, values.length, 'kvlistValue', true));
     else unknown = keepUnknown(unknown, r.unknown(tag, at, LIST_FIELDS));
   }
   return unknown === undefined ? { values } : { values, unknownFields: unknown };
@@ -121,10 +123,10 @@ export function decodeKeyValue(r: Reader, slot: number): KeyValue {
 }
 
 /** Decodes the length-delimited KeyValue at the cursor, naming `list[index]` on error. */
-export function decodeKeyValueAt(r: Reader, index: number, list: string): KeyValue {
+export function decodeKeyValueAt(r: Reader, index: number, list: string, nested = false): KeyValue {
   try {
     const parent = r.enter();
-    const kv = decodeKeyValue(r, index & 63);
+    const kv = decodeKeyValue(r, (index & 31) + (nested ? 32 : 0));
     r.leave(parent);
     return kv;
   } catch (error) {
@@ -199,25 +201,63 @@ export function decodeResource(r: Reader): Resource {
 
 // ---------------------------------------------------------------- size (pass 1)
 
-export function sizeAnyValue(w: Writer, v: AnyValue): number {
+// AnyValue members by kind. Pass 1 stores `length * 8 + kind` in the value's slot, so pass 2
+// switches on the kind instead of probing the object's members a second time.
+const STRING = 1;
+const BOOL = 2;
+const INT = 3;
+const DOUBLE = 4;
+const ARRAY = 5;
+const KVLIST = 6;
+const BYTES = 7;
+
+type AnyMembers = {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: bigint;
+  doubleValue?: number;
+  arrayValue?: ArrayValue;
+  kvlistValue?: KeyValueList;
+  bytesValue?: Uint8Array;
+  unknownFields?: UnknownFields;
+};
+
+export function sizeAnyValue(w: Writer, value: AnyValue): number {
+  const v = value as AnyMembers;
   const slot = w.reserve();
   let n = 0;
-  if ('stringValue' in v) n = 1 + w.strSize(v.stringValue);
-  else if ('boolValue' in v) n = 2;
-  else if ('intValue' in v) n = 1 + varint64Size(v.intValue);
-  else if ('doubleValue' in v) n = 9;
-  else if ('arrayValue' in v) {
+  let kind = 0;
+  if (v.stringValue !== undefined) {
+    kind = STRING;
+    n = 1 + w.strSize(v.stringValue);
+  } else if (v.intValue !== undefined) {
+    kind = INT;
+    n = 1 + varint64Size(v.intValue);
+  } else if (v.doubleValue !== undefined) {
+    kind = DOUBLE;
+    n = 9;
+  } else if (v.boolValue !== undefined) {
+    kind = BOOL;
+    n = 2;
+  } else if (v.arrayValue !== undefined) {
+    kind = ARRAY;
     const inner = w.reserve();
     let m = 0;
     for (const item of v.arrayValue.values) m += 1 + sizeAnyValue(w, item);
     n = 1 + w.close(inner, m + unknownSize(v.arrayValue.unknownFields));
-  } else if ('kvlistValue' in v) {
+  } else if (v.kvlistValue !== undefined) {
+    kind = KVLIST;
     const inner = w.reserve();
     let m = 0;
     for (const kv of v.kvlistValue.values) m += 1 + sizeKeyValue(w, kv);
     n = 1 + w.close(inner, m + unknownSize(v.kvlistValue.unknownFields));
-  } else if ('bytesValue' in v) n = 1 + bytesSize(v.bytesValue);
-  return w.close(slot, n + unknownSize(v.unknownFields));
+  } else if (v.bytesValue !== undefined) {
+    kind = BYTES;
+    n = 1 + bytesSize(v.bytesValue);
+  }
+  if (v.unknownFields !== undefined) n += unknownSize(v.unknownFields);
+  w.sizes[slot] = n * 8 + kind;
+  return varintSize(n) + n;
 }
 
 export function sizeKeyValue(w: Writer, kv: KeyValue): number {
@@ -263,39 +303,50 @@ export function sizeResource(w: Writer, res: Resource): number {
 
 // ---------------------------------------------------------------- write (pass 2)
 
-export function writeAnyValue(w: Writer, v: AnyValue): void {
-  w.enter();
-  if ('stringValue' in v) {
-    w.byte(0x0a);
-    w.str(v.stringValue);
-  } else if ('boolValue' in v) {
-    w.byte(0x10);
-    w.byte(v.boolValue ? 1 : 0);
-  } else if ('intValue' in v) {
-    w.byte(0x18);
-    w.varint64(v.intValue);
-  } else if ('doubleValue' in v) {
-    w.byte(0x21);
-    w.double(v.doubleValue);
-  } else if ('arrayValue' in v) {
-    w.byte(0x2a);
-    w.enter();
-    for (const item of v.arrayValue.values) {
+export function writeAnyValue(w: Writer, value: AnyValue): void {
+  const v = value as AnyMembers;
+  const packed = w.take();
+  w.varint(Math.floor(packed / 8));
+  switch (packed & 7) {
+    case STRING:
       w.byte(0x0a);
-      writeAnyValue(w, item);
-    }
-    w.unknown(v.arrayValue.unknownFields);
-  } else if ('kvlistValue' in v) {
-    w.byte(0x32);
-    w.enter();
-    for (const kv of v.kvlistValue.values) {
-      w.byte(0x0a);
-      writeKeyValue(w, kv);
-    }
-    w.unknown(v.kvlistValue.unknownFields);
-  } else if ('bytesValue' in v) {
-    w.byte(0x3a);
-    w.bytes(v.bytesValue);
+      w.str(v.stringValue!);
+      break;
+    case BOOL:
+      w.byte(0x10);
+      w.byte(v.boolValue ? 1 : 0);
+      break;
+    case INT:
+      w.byte(0x18);
+      w.varint64(v.intValue!);
+      break;
+    case DOUBLE:
+      w.byte(0x21);
+      w.double(v.doubleValue!);
+      break;
+    case ARRAY:
+      w.byte(0x2a);
+      w.enter();
+      for (const item of v.arrayValue!.values) {
+        w.byte(0x0a);
+        writeAnyValue(w, item);
+      }
+      w.unknown(v.arrayValue!.unknownFields);
+      break;
+    case KVLIST:
+      w.byte(0x32);
+      w.enter();
+      for (const kv of v.kvlistValue!.values) {
+        w.byte(0x0a);
+        writeKeyValue(w, kv);
+      }
+      w.unknown(v.kvlistValue!.unknownFields);
+      break;
+    case BYTES:
+      w.byte(0x3a);
+      w.bytes(v.bytesValue!);
+      break;
+    default:
   }
   w.unknown(v.unknownFields);
 }

@@ -1,4 +1,4 @@
-import { atPath } from '../errors.ts';
+import { guarded } from '../errors.ts';
 import type {
   ExportLogsServiceRequest,
   LogRecord,
@@ -26,25 +26,23 @@ import {
   SLOT_NESTED_VALUE,
   SLOT_SEVERITY_TEXT,
   keepUnknown,
+  sub,
 } from './reader.ts';
-import { Writer, bytesSize, unknownSize, varintSize } from './writer.ts';
+import type { Writer } from './writer.ts';
+import { writer, bytesSize, unknownSize, varintSize } from './writer.ts';
 
 const CONTAINER_FIELDS = 0b1110;
 const LOG_RECORD_FIELDS = 8174; // 1-3, 5-12
 
-function sub<T>(r: Reader, segment: string, decode: (r: Reader) => T): T {
-  try {
-    const parent = r.enter();
-    const value = decode(r);
-    r.leave(parent);
-    return value;
-  } catch (error) {
-    throw atPath(error, segment);
-  }
-}
-
 /** Decodes an `ExportLogsServiceRequest`; throws only {@link OtlpDecodeError}. */
 export function decodeLogsRequest(
+  input: Uint8Array,
+  options?: DecodeOptions,
+): ExportLogsServiceRequest {
+  return guarded(() => decodeLogsRequestUnguarded(input, options));
+}
+
+function decodeLogsRequestUnguarded(
   input: Uint8Array,
   options?: DecodeOptions,
 ): ExportLogsServiceRequest {
@@ -55,7 +53,7 @@ export function decodeLogsRequest(
     const tag = r.uint32();
     if (tag === 0x0a)
       request.resourceLogs.push(
-        sub(r, `resourceLogs[${request.resourceLogs.length}]`, decodeResourceLogs),
+        sub(r, 'resourceLogs', request.resourceLogs.length, decodeResourceLogs),
       );
     else request.unknownFields = keepUnknown(request.unknownFields, r.unknown(tag, at, 0b10));
   }
@@ -67,9 +65,9 @@ function decodeResourceLogs(r: Reader): ResourceLogs {
   while (r.pos < r.limit) {
     const at = r.pos;
     const tag = r.uint32();
-    if (tag === 0x0a) rl.resource = sub(r, 'resource', decodeResource);
+    if (tag === 0x0a) rl.resource = sub(r, 'resource', -1, decodeResource);
     else if (tag === 0x12)
-      rl.scopeLogs.push(sub(r, `scopeLogs[${rl.scopeLogs.length}]`, decodeScopeLogs));
+      rl.scopeLogs.push(sub(r, 'scopeLogs', rl.scopeLogs.length, decodeScopeLogs));
     else if (tag === 0x1a) rl.schemaUrl = r.string();
     else rl.unknownFields = keepUnknown(rl.unknownFields, r.unknown(tag, at, CONTAINER_FIELDS));
   }
@@ -81,9 +79,9 @@ function decodeScopeLogs(r: Reader): ScopeLogs {
   while (r.pos < r.limit) {
     const at = r.pos;
     const tag = r.uint32();
-    if (tag === 0x0a) sl.scope = sub(r, 'scope', decodeScope);
+    if (tag === 0x0a) sl.scope = sub(r, 'scope', -1, decodeScope);
     else if (tag === 0x12)
-      sl.logRecords.push(sub(r, `logRecords[${sl.logRecords.length}]`, decodeLogRecord));
+      sl.logRecords.push(sub(r, 'logRecords', sl.logRecords.length, decodeLogRecord));
     else if (tag === 0x1a) sl.schemaUrl = r.string();
     else sl.unknownFields = keepUnknown(sl.unknownFields, r.unknown(tag, at, CONTAINER_FIELDS));
   }
@@ -121,7 +119,7 @@ function decodeLogRecord(r: Reader): LogRecord {
         log.severityText = r.cachedString(SLOT_SEVERITY_TEXT);
         break;
       case 0x2a:
-        log.body = sub(r, 'body', decodeBody);
+        log.body = sub(r, 'body', -1, decodeBody);
         break;
       case 0x32:
         log.attributes.push(decodeKeyValueAt(r, log.attributes.length, 'attributes'));
@@ -153,7 +151,7 @@ function decodeLogRecord(r: Reader): LogRecord {
 
 /** Encodes an `ExportLogsServiceRequest` canonically (field order, defaults omitted). */
 export function encodeLogsRequest(request: ExportLogsServiceRequest): Uint8Array {
-  const w = new Writer();
+  const w = writer();
   let total = unknownSize(request.unknownFields);
   for (const rl of request.resourceLogs) total += 1 + sizeResourceLogs(w, rl);
   w.begin(total);

@@ -1,4 +1,4 @@
-import { atPath } from '../errors.ts';
+import { guarded } from '../errors.ts';
 import type {
   Exemplar,
   ExponentialHistogram,
@@ -19,7 +19,7 @@ import type {
 } from '../types/metrics.ts';
 import { decodeKeyValueAt, decodeResource, decodeScope } from './common.ts';
 import type { DecodeOptions } from './reader.ts';
-import { EMPTY_BYTES, Reader, SLOT_METRIC_NAME, keepUnknown } from './reader.ts';
+import { EMPTY_BYTES, Reader, SLOT_METRIC_NAME, keepUnknown, sub } from './reader.ts';
 
 const CONTAINER_FIELDS = 0b1110;
 const METRIC_FIELDS = 7854; // 1, 2, 3, 5, 7, 9, 10, 11, 12
@@ -34,20 +34,15 @@ const SUMMARY_POINT_FIELDS = 0b111111100;
 const QUANTILE_FIELDS = 0b110;
 const EXEMPLAR_FIELDS = 0b11111100;
 
-/** Decodes one length-delimited sub-message at the cursor, naming `segment` on error. */
-function sub<T>(r: Reader, segment: string, decode: (r: Reader) => T): T {
-  try {
-    const parent = r.enter();
-    const value = decode(r);
-    r.leave(parent);
-    return value;
-  } catch (error) {
-    throw atPath(error, segment);
-  }
-}
-
 /** Decodes an `ExportMetricsServiceRequest`; throws only {@link OtlpDecodeError}. */
 export function decodeMetricsRequest(
+  input: Uint8Array,
+  options?: DecodeOptions,
+): ExportMetricsServiceRequest {
+  return guarded(() => decodeMetricsRequestUnguarded(input, options));
+}
+
+function decodeMetricsRequestUnguarded(
   input: Uint8Array,
   options?: DecodeOptions,
 ): ExportMetricsServiceRequest {
@@ -58,7 +53,7 @@ export function decodeMetricsRequest(
     const tag = r.uint32();
     if (tag === 0x0a) {
       request.resourceMetrics.push(
-        sub(r, `resourceMetrics[${request.resourceMetrics.length}]`, decodeResourceMetrics),
+        sub(r, 'resourceMetrics', request.resourceMetrics.length, decodeResourceMetrics),
       );
     } else request.unknownFields = keepUnknown(request.unknownFields, r.unknown(tag, at, 0b10));
   }
@@ -70,9 +65,9 @@ function decodeResourceMetrics(r: Reader): ResourceMetrics {
   while (r.pos < r.limit) {
     const at = r.pos;
     const tag = r.uint32();
-    if (tag === 0x0a) rm.resource = sub(r, 'resource', decodeResource);
+    if (tag === 0x0a) rm.resource = sub(r, 'resource', -1, decodeResource);
     else if (tag === 0x12)
-      rm.scopeMetrics.push(sub(r, `scopeMetrics[${rm.scopeMetrics.length}]`, decodeScopeMetrics));
+      rm.scopeMetrics.push(sub(r, 'scopeMetrics', rm.scopeMetrics.length, decodeScopeMetrics));
     else if (tag === 0x1a) rm.schemaUrl = r.string();
     else rm.unknownFields = keepUnknown(rm.unknownFields, r.unknown(tag, at, CONTAINER_FIELDS));
   }
@@ -84,8 +79,8 @@ function decodeScopeMetrics(r: Reader): ScopeMetrics {
   while (r.pos < r.limit) {
     const at = r.pos;
     const tag = r.uint32();
-    if (tag === 0x0a) sm.scope = sub(r, 'scope', decodeScope);
-    else if (tag === 0x12) sm.metrics.push(sub(r, `metrics[${sm.metrics.length}]`, decodeMetric));
+    if (tag === 0x0a) sm.scope = sub(r, 'scope', -1, decodeScope);
+    else if (tag === 0x12) sm.metrics.push(sub(r, 'metrics', sm.metrics.length, decodeMetric));
     else if (tag === 0x1a) sm.schemaUrl = r.string();
     else sm.unknownFields = keepUnknown(sm.unknownFields, r.unknown(tag, at, CONTAINER_FIELDS));
   }
@@ -118,19 +113,22 @@ function decodeMetric(r: Reader): Metric {
         metric.unit = r.string();
         break;
       case 0x2a:
-        setData('gauge', sub(r, 'gauge', decodeGauge));
+        setData('gauge', sub(r, 'gauge', -1, decodeGauge));
         break;
       case 0x3a:
-        setData('sum', sub(r, 'sum', decodeSum));
+        setData('sum', sub(r, 'sum', -1, decodeSum));
         break;
       case 0x4a:
-        setData('histogram', sub(r, 'histogram', decodeHistogram));
+        setData('histogram', sub(r, 'histogram', -1, decodeHistogram));
         break;
       case 0x52:
-        setData('exponentialHistogram', sub(r, 'exponentialHistogram', decodeExponentialHistogram));
+        setData(
+          'exponentialHistogram',
+          sub(r, 'exponentialHistogram', -1, decodeExponentialHistogram),
+        );
         break;
       case 0x5a:
-        setData('summary', sub(r, 'summary', decodeSummary));
+        setData('summary', sub(r, 'summary', -1, decodeSummary));
         break;
       case 0x62:
         metric.metadata.push(decodeKeyValueAt(r, metric.metadata.length, 'metadata'));
@@ -148,7 +146,7 @@ function decodeGauge(r: Reader): Gauge {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a)
-      gauge.dataPoints.push(sub(r, `dataPoints[${gauge.dataPoints.length}]`, decodeNumberPoint));
+      gauge.dataPoints.push(sub(r, 'dataPoints', gauge.dataPoints.length, decodeNumberPoint));
     else gauge.unknownFields = keepUnknown(gauge.unknownFields, r.unknown(tag, at, POINTS_FIELDS));
   }
   return gauge;
@@ -160,7 +158,7 @@ function decodeSum(r: Reader): Sum {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a)
-      sum.dataPoints.push(sub(r, `dataPoints[${sum.dataPoints.length}]`, decodeNumberPoint));
+      sum.dataPoints.push(sub(r, 'dataPoints', sum.dataPoints.length, decodeNumberPoint));
     else if (tag === 0x10) sum.aggregationTemporality = r.int32();
     else if (tag === 0x18) sum.isMonotonic = r.bool();
     else sum.unknownFields = keepUnknown(sum.unknownFields, r.unknown(tag, at, SUM_FIELDS));
@@ -174,7 +172,7 @@ function decodeHistogram(r: Reader): Histogram {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a)
-      h.dataPoints.push(sub(r, `dataPoints[${h.dataPoints.length}]`, decodeHistogramPoint));
+      h.dataPoints.push(sub(r, 'dataPoints', h.dataPoints.length, decodeHistogramPoint));
     else if (tag === 0x10) h.aggregationTemporality = r.int32();
     else h.unknownFields = keepUnknown(h.unknownFields, r.unknown(tag, at, HISTOGRAM_FIELDS));
   }
@@ -187,7 +185,7 @@ function decodeExponentialHistogram(r: Reader): ExponentialHistogram {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a)
-      h.dataPoints.push(sub(r, `dataPoints[${h.dataPoints.length}]`, decodeExponentialPoint));
+      h.dataPoints.push(sub(r, 'dataPoints', h.dataPoints.length, decodeExponentialPoint));
     else if (tag === 0x10) h.aggregationTemporality = r.int32();
     else h.unknownFields = keepUnknown(h.unknownFields, r.unknown(tag, at, HISTOGRAM_FIELDS));
   }
@@ -200,7 +198,7 @@ function decodeSummary(r: Reader): Summary {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a)
-      s.dataPoints.push(sub(r, `dataPoints[${s.dataPoints.length}]`, decodeSummaryPoint));
+      s.dataPoints.push(sub(r, 'dataPoints', s.dataPoints.length, decodeSummaryPoint));
     else s.unknownFields = keepUnknown(s.unknownFields, r.unknown(tag, at, POINTS_FIELDS));
   }
   return s;
@@ -229,7 +227,7 @@ function decodeNumberPoint(r: Reader): NumberDataPoint {
         delete p.asInt;
         break;
       case 0x2a:
-        p.exemplars.push(sub(r, `exemplars[${p.exemplars.length}]`, decodeExemplar));
+        p.exemplars.push(sub(r, 'exemplars', p.exemplars.length, decodeExemplar));
         break;
       case 0x31:
         p.asInt = r.sfixed64();
@@ -309,7 +307,7 @@ function decodeHistogramPoint(r: Reader): HistogramDataPoint {
         doubles(r, tag, 0x3a, p.explicitBounds);
         break;
       case 0x42:
-        p.exemplars.push(sub(r, `exemplars[${p.exemplars.length}]`, decodeExemplar));
+        p.exemplars.push(sub(r, 'exemplars', p.exemplars.length, decodeExemplar));
         break;
       case 0x4a:
         p.attributes.push(decodeKeyValueAt(r, p.attributes.length, 'attributes'));
@@ -389,16 +387,16 @@ function decodeExponentialPoint(r: Reader): ExponentialHistogramDataPoint {
         p.zeroCount = r.fixed64();
         break;
       case 0x42:
-        p.positive = sub(r, 'positive', decodeBuckets);
+        p.positive = sub(r, 'positive', -1, decodeBuckets);
         break;
       case 0x4a:
-        p.negative = sub(r, 'negative', decodeBuckets);
+        p.negative = sub(r, 'negative', -1, decodeBuckets);
         break;
       case 0x50:
         p.flags = r.uint32();
         break;
       case 0x5a:
-        p.exemplars.push(sub(r, `exemplars[${p.exemplars.length}]`, decodeExemplar));
+        p.exemplars.push(sub(r, 'exemplars', p.exemplars.length, decodeExemplar));
         break;
       case 0x61:
         p.min = r.double();
@@ -455,7 +453,7 @@ function decodeSummaryPoint(r: Reader): SummaryDataPoint {
         p.sum = r.double();
         break;
       case 0x32:
-        p.quantileValues.push(sub(r, `quantileValues[${p.quantileValues.length}]`, decodeQuantile));
+        p.quantileValues.push(sub(r, 'quantileValues', p.quantileValues.length, decodeQuantile));
         break;
       case 0x3a:
         p.attributes.push(decodeKeyValueAt(r, p.attributes.length, 'attributes'));

@@ -19,14 +19,15 @@ import {
   writeResource,
   writeScope,
 } from './common.ts';
-import { Writer, bytesSize, sint32Size, unknownSize, varint64Size, varintSize } from './writer.ts';
+import type { Writer } from './writer.ts';
+import { writer, bytesSize, sint32Size, unknownSize, varint64Size, varintSize } from './writer.ts';
 
 /** proto3 omits a double only when it is +0 (a -0 is still written). */
 const isZero = (value: number): boolean => value === 0 && !Object.is(value, -0);
 
 /** Encodes an `ExportMetricsServiceRequest` canonically (field order, defaults omitted). */
 export function encodeMetricsRequest(request: ExportMetricsServiceRequest): Uint8Array {
-  const w = new Writer();
+  const w = writer();
   let total = unknownSize(request.unknownFields);
   for (const rm of request.resourceMetrics) total += 1 + sizeResourceMetrics(w, rm);
   w.begin(total);

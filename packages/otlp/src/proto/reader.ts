@@ -1,5 +1,5 @@
 import { Buffer, isUtf8 } from 'node:buffer';
-import { OtlpDecodeError } from '../errors.ts';
+import { OtlpDecodeError, atPath } from '../errors.ts';
 
 export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
 
@@ -35,8 +35,9 @@ export interface DecodeOptions {
 export const DEFAULT_MAX_DEPTH = 32;
 
 /**
- * String cache slots of `Reader.cachedString`: attribute keys use 0-63 and attribute string
- * values 64-127 by position; the remaining slots are named here.
+ * String cache slots of `Reader.cachedString`, by position in the attribute list: keys of
+ * top-level attributes use 0-31 and keys inside kvlist values 32-63; string values use the key's
+ * slot + 64. The remaining slots are named here.
  */
 export const CACHE_SLOTS = 136;
 export const SLOT_VALUE = 64;
@@ -234,7 +235,7 @@ export class Reader {
         return buf.utf8Slice(start, end);
       }
     }
-    return end === start ? '' : buf.latin1Slice(start, end);
+    return ascii(buf, start, end);
   }
 
   /**
@@ -314,9 +315,72 @@ export class Reader {
   }
 }
 
+/**
+ * Decodes the length-delimited sub-message at the cursor; on error names it `field[index]` (or
+ * `field` when index is -1). The path string is built only when something fails.
+ */
+export function sub<T>(r: Reader, field: string, index: number, decode: (r: Reader) => T): T {
+  try {
+    const parent = r.enter();
+    const value = decode(r);
+    r.leave(parent);
+    return value;
+  } catch (error) {
+    throw atPath(error, index < 0 ? field : `${field}[${index}]`);
+  }
+}
+
 /** Appends raw unknown-field bytes to a message's list. */
 export function keepUnknown(list: Uint8Array[] | undefined, raw: Uint8Array): Uint8Array[] {
   if (list === undefined) return [raw];
   list.push(raw);
   return list;
+}
+
+const fromCharCode = String.fromCharCode;
+
+/**
+ * An ASCII string from checked bytes. Short strings (most attribute keys and values) are built
+ * in JS, which avoids the native call that dominates for them; longer ones use latin1Slice.
+ */
+function ascii(buf: FastBuffer, s: number, end: number): string {
+  switch (end - s) {
+    case 0:
+      return '';
+    case 1:
+      return fromCharCode(buf[s]!);
+    case 2:
+      return fromCharCode(buf[s]!, buf[s + 1]!);
+    case 3:
+      return fromCharCode(buf[s]!, buf[s + 1]!, buf[s + 2]!);
+    case 4:
+      return fromCharCode(buf[s]!, buf[s + 1]!, buf[s + 2]!, buf[s + 3]!);
+    case 5:
+      return fromCharCode(buf[s]!, buf[s + 1]!, buf[s + 2]!, buf[s + 3]!, buf[s + 4]!);
+    case 6:
+      return fromCharCode(buf[s]!, buf[s + 1]!, buf[s + 2]!, buf[s + 3]!, buf[s + 4]!, buf[s + 5]!);
+    case 7:
+      return fromCharCode(
+        buf[s]!,
+        buf[s + 1]!,
+        buf[s + 2]!,
+        buf[s + 3]!,
+        buf[s + 4]!,
+        buf[s + 5]!,
+        buf[s + 6]!,
+      );
+    case 8:
+      return fromCharCode(
+        buf[s]!,
+        buf[s + 1]!,
+        buf[s + 2]!,
+        buf[s + 3]!,
+        buf[s + 4]!,
+        buf[s + 5]!,
+        buf[s + 6]!,
+        buf[s + 7]!,
+      );
+    default:
+      return buf.latin1Slice(s, end);
+  }
 }

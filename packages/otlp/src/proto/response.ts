@@ -1,9 +1,10 @@
+import { guarded } from '../errors.ts';
 import type { ExportLogsServiceResponse } from '../types/logs.ts';
 import type { ExportMetricsServiceResponse } from '../types/metrics.ts';
 import type { ExportTraceServiceResponse } from '../types/trace.ts';
 import type { DecodeOptions } from './reader.ts';
 import { Reader, keepUnknown } from './reader.ts';
-import { Writer, unknownSize, varint64Size, varintSize } from './writer.ts';
+import { writer, unknownSize, varint64Size, varintSize } from './writer.ts';
 
 // The three Export*ServiceResponse messages share one shape:
 //   partial_success = 1 { int64 rejected_<items> = 1; string error_message = 2; }
@@ -14,10 +15,13 @@ interface Partial {
   unknownFields?: Uint8Array[] | undefined;
 }
 
-function decodeResponse(
-  input: Uint8Array,
-  options?: DecodeOptions,
-): { partial: Partial | undefined; unknownFields?: Uint8Array[] } {
+type Decoded = { partial: Partial | undefined; unknownFields?: Uint8Array[] };
+
+function decodeResponse(input: Uint8Array, options?: DecodeOptions): Decoded {
+  return guarded(() => decodeResponseUnguarded(input, options));
+}
+
+function decodeResponseUnguarded(input: Uint8Array, options?: DecodeOptions): Decoded {
   const r = new Reader(input, options);
   let partial: Partial | undefined;
   let unknown: Uint8Array[] | undefined;
@@ -48,7 +52,7 @@ function encodeResponse(
   partial: Partial | undefined,
   unknown: Uint8Array[] | undefined,
 ): Uint8Array {
-  const w = new Writer();
+  const w = writer();
   let total = unknownSize(unknown);
   let inner = 0;
   if (partial !== undefined) {

@@ -1,4 +1,4 @@
-import { atPath } from '../errors.ts';
+import { guarded } from '../errors.ts';
 import type {
   ExportTraceServiceRequest,
   ResourceSpans,
@@ -20,8 +20,9 @@ import {
   writeScope,
 } from './common.ts';
 import type { DecodeOptions } from './reader.ts';
-import { EMPTY_BYTES, Reader, SLOT_SPAN_NAME, keepUnknown } from './reader.ts';
-import { Writer, bytesSize, unknownSize, varintSize } from './writer.ts';
+import { EMPTY_BYTES, Reader, SLOT_SPAN_NAME, keepUnknown, sub } from './reader.ts';
+import type { Writer } from './writer.ts';
+import { writer, bytesSize, unknownSize, varintSize } from './writer.ts';
 
 const REQUEST_FIELDS = 0b10;
 const CONTAINER_FIELDS = 0b1110;
@@ -35,20 +36,22 @@ export function decodeTraceRequest(
   input: Uint8Array,
   options?: DecodeOptions,
 ): ExportTraceServiceRequest {
+  return guarded(() => decodeTraceRequestUnguarded(input, options));
+}
+
+function decodeTraceRequestUnguarded(
+  input: Uint8Array,
+  options?: DecodeOptions,
+): ExportTraceServiceRequest {
   const r = new Reader(input, options);
   const request: ExportTraceServiceRequest = { resourceSpans: [] };
   while (r.pos < r.limit) {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a) {
-      const index = request.resourceSpans.length;
-      try {
-        const parent = r.enter();
-        request.resourceSpans.push(decodeResourceSpans(r));
-        r.leave(parent);
-      } catch (error) {
-        throw atPath(error, `resourceSpans[${index}]`);
-      }
+      request.resourceSpans.push(
+        sub(r, 'resourceSpans', request.resourceSpans.length, decodeResourceSpans),
+      );
     } else
       request.unknownFields = keepUnknown(
         request.unknownFields,
@@ -64,22 +67,9 @@ function decodeResourceSpans(r: Reader): ResourceSpans {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a) {
-      const parent = r.enter();
-      try {
-        rs.resource = decodeResource(r);
-      } catch (error) {
-        throw atPath(error, 'resource');
-      }
-      r.leave(parent);
+      rs.resource = sub(r, 'resource', -1, decodeResource);
     } else if (tag === 0x12) {
-      const index = rs.scopeSpans.length;
-      try {
-        const parent = r.enter();
-        rs.scopeSpans.push(decodeScopeSpans(r));
-        r.leave(parent);
-      } catch (error) {
-        throw atPath(error, `scopeSpans[${index}]`);
-      }
+      rs.scopeSpans.push(sub(r, 'scopeSpans', rs.scopeSpans.length, decodeScopeSpans));
     } else if (tag === 0x1a) rs.schemaUrl = r.string();
     else rs.unknownFields = keepUnknown(rs.unknownFields, r.unknown(tag, at, CONTAINER_FIELDS));
   }
@@ -92,22 +82,9 @@ function decodeScopeSpans(r: Reader): ScopeSpans {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x12) {
-      const index = ss.spans.length;
-      try {
-        const parent = r.enter();
-        ss.spans.push(decodeSpan(r));
-        r.leave(parent);
-      } catch (error) {
-        throw atPath(error, `spans[${index}]`);
-      }
+      ss.spans.push(sub(r, 'spans', ss.spans.length, decodeSpan));
     } else if (tag === 0x0a) {
-      const parent = r.enter();
-      try {
-        ss.scope = decodeScope(r);
-      } catch (error) {
-        throw atPath(error, 'scope');
-      }
-      r.leave(parent);
+      ss.scope = sub(r, 'scope', -1, decodeScope);
     } else if (tag === 0x1a) ss.schemaUrl = r.string();
     else ss.unknownFields = keepUnknown(ss.unknownFields, r.unknown(tag, at, CONTAINER_FIELDS));
   }
@@ -168,40 +145,21 @@ function decodeSpan(r: Reader): Span {
       case 0x50:
         span.droppedAttributesCount = r.uint32();
         break;
-      case 0x5a: {
-        const index = span.events.length;
-        try {
-          const parent = r.enter();
-          span.events.push(decodeEvent(r));
-          r.leave(parent);
-        } catch (error) {
-          throw atPath(error, `events[${index}]`);
-        }
+      case 0x5a:
+        span.events.push(sub(r, 'events', span.events.length, decodeEvent));
         break;
-      }
       case 0x60:
         span.droppedEventsCount = r.uint32();
         break;
-      case 0x6a: {
-        const index = span.links.length;
-        try {
-          const parent = r.enter();
-          span.links.push(decodeLink(r));
-          r.leave(parent);
-        } catch (error) {
-          throw atPath(error, `links[${index}]`);
-        }
+      case 0x6a:
+        span.links.push(sub(r, 'links', span.links.length, decodeLink));
         break;
-      }
       case 0x70:
         span.droppedLinksCount = r.uint32();
         break;
-      case 0x7a: {
-        const parent = r.enter();
-        span.status = decodeStatus(r);
-        r.leave(parent);
+      case 0x7a:
+        span.status = sub(r, 'status', -1, decodeStatus);
         break;
-      }
       case 0x85: // field 16, fixed32: the two-byte tag 0x85 0x01
         span.flags = r.fixed32();
         break;
@@ -273,7 +231,7 @@ function decodeStatus(r: Reader): Status {
 
 /** Encodes an `ExportTraceServiceRequest` canonically (field order, defaults omitted). */
 export function encodeTraceRequest(request: ExportTraceServiceRequest): Uint8Array {
-  const w = new Writer();
+  const w = writer();
   let total = 0;
   for (const rs of request.resourceSpans) total += 1 + sizeResourceSpans(w, rs);
   total += unknownSize(request.unknownFields);

@@ -38,11 +38,23 @@ export class Writer {
 
   // ---- pass 2 ----
 
+  /** Starts a new encoding; the slot array is reused across calls (encoding is synchronous). */
+  reset(): this {
+    this.sizes.length = 0;
+    this.cursor = 0;
+    return this;
+  }
+
   begin(total: number): void {
     this.buf = Buffer.allocUnsafe(total) as FastBuffer;
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, total);
     this.pos = 0;
     this.cursor = 0;
+  }
+
+  /** The next slot's value, for sub-messages that pack extra data into it (see AnyValue). */
+  take(): number {
+    return this.sizes[this.cursor++]!;
   }
 
   /** Writes the length prefix of the next sub-message. */
@@ -137,6 +149,14 @@ export class Writer {
       this.pos += raw.length;
     }
   }
+}
+
+/** One writer for every encode call: reusing its slot array saves regrowing it each time. */
+const shared = new Writer();
+
+/** The shared writer, reset. Only for synchronous encoders that finish before returning. */
+export function writer(): Writer {
+  return shared.reset();
 }
 
 export function varintSize(value: number): number {
