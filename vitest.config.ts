@@ -35,7 +35,8 @@ export default defineConfig({
           name: '@org/e2e',
           root: join(root, 'test'),
           include: ['**/*.test.ts'],
-          // End-to-end suites share one local stack: run files one after another.
+          // End-to-end suites share one local stack, started once: run files one after another.
+          globalSetup: ['./support/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 900_000,

@@ -14,11 +14,12 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** The gateway's one error type: a stable code, a message for humans, and retryability. */
 export class GatewayError extends Error {
   override readonly name = 'GatewayError';
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly retryable = false,
-  ) {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, retryable = false) {
     super(message);
+    this.code = code;
+    this.retryable = retryable;
   }
 }
