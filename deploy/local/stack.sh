@@ -58,11 +58,13 @@ port_free() {
 start() {
   local name="$1" ports="$2"; shift 2
   if alive "$name"; then return 0; fi
+  log "starting $name"
   local port
   for port in $ports; do
     port_free "$port" || die "port $port needed by $name is already in use on $STACK_HOST (set the port in the environment; see deploy/local/ports.env)"
   done
-  setsid "$@" >"$RUN_DIR/$name.log" 2>&1 </dev/null &
+  # 9>&-: servers must not inherit the stack lock, or they would hold it for their lifetime.
+  setsid "$@" >"$RUN_DIR/$name.log" 2>&1 </dev/null 9>&- &
   echo $! >"$RUN_DIR/$name.pid"
 }
 
@@ -82,6 +84,7 @@ wait_http() {
 }
 
 start_elasticsearch() {
+  alive elasticsearch && return 0 # never touch the data folder of a running server
   local dir="$RUN_DIR/elasticsearch" runas=()
   if [ "$(id -u)" = 0 ]; then
     # Elasticsearch refuses root; run it as an unprivileged system user with its own folder in a
@@ -223,10 +226,18 @@ status() {
   return $rc
 }
 
+# One stack operation at a time per run folder: concurrent `up`/`down` calls (parallel test
+# runners, a demo next to a test run) queue up instead of interleaving.
+lock() {
+  mkdir -p "$RUN_DIR"
+  exec 9>"$RUN_DIR/.lock"
+  flock 9
+}
+
 case "${1:-}" in
   build) build_all; log "collector: $OTELCOL_BIN"; log "jaeger: $JAEGER_BIN"; log "prometheus: $PROM_DIR"; log "elasticsearch: $ES_HOME" ;;
-  up) up ;;
-  down) down ;;
+  up) lock; up ;;
+  down) lock; down ;;
   status) status ;;
   env) print_env ;;
   *) echo "usage: $0 build|up|down|status|env" >&2; exit 2 ;;
