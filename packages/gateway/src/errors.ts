@@ -7,6 +7,8 @@ export const ErrorCode = {
   CONFIG_ENV_UNSET: 'GW_CONFIG_ENV_UNSET',
   /** A `${…}` reference is malformed (unknown provider, bad variable name, unclosed brace). */
   CONFIG_ENV_SYNTAX: 'GW_CONFIG_ENV_SYNTAX',
+  /** The config file cannot be read, is not YAML, or fails the schema; the message lists all problems. */
+  CONFIG_INVALID: 'GW_CONFIG_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

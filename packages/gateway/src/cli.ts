@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// otel-gateway [--config FILE]               run (no config: the embedded default)
+// otel-gateway validate --config FILE        list every problem in FILE; exit 1 if any
+// otel-gateway print-config [--config FILE]  the effective config with defaults, secrets redacted
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { stringify } from 'yaml';
+import { ConfigError, loadConfig } from './config/load.ts';
+import type { ResolvedConfig } from './config/schema.ts';
+import { Service } from './service.ts';
+
+const USAGE = 'usage: otel-gateway [run|validate|print-config] [--config FILE]';
+
+function parse(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+  });
+  return {
+    command: positionals[0] ?? 'run',
+    config: values.config,
+    help: values.help === true,
+    extra: positionals.slice(1),
+  };
+}
+
+/** Header values and anything named like a secret never leave the process. */
+function redacted(config: ResolvedConfig): unknown {
+  const walk = (value: unknown, key: string): unknown => {
+    if (
+      /^(headers|password|token|api_key|authorization)$/i.test(key) &&
+      value &&
+      typeof value === 'object'
+    ) {
+      return Object.fromEntries(Object.keys(value).map((k) => [k, '[REDACTED]']));
+    }
+    if (/password|secret|token|api_key/i.test(key) && typeof value === 'string')
+      return '[REDACTED]';
+    if (Array.isArray(value)) return value.map((v) => walk(v, ''));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
+    return value;
+  };
+  const plain = {
+    receivers: Object.fromEntries([...config.receiverConfigs].map(([id, c]) => [id, c.config])),
+    exporters: Object.fromEntries([...config.exporterConfigs].map(([id, c]) => [id, c.config])),
+    service: config.service,
+  };
+  return walk(plain, '');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parse(argv);
+  } catch (error) {
+    process.stderr.write(`otel-gateway: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!['run', 'validate', 'print-config'].includes(args.command) || args.extra.length > 0) {
+    process.stderr.write(
+      `otel-gateway: unknown command "${[args.command, ...args.extra].join(' ')}"\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  if (args.command === 'validate' && args.config === undefined) {
+    process.stderr.write(`otel-gateway validate: --config FILE is required\n`);
+    return 2;
+  }
+
+  let config: ResolvedConfig;
+  try {
+    config = loadConfig(args.config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`otel-gateway: invalid config ${error.message}\n`);
+    return 1;
+  }
+  if (args.command === 'validate') {
+    process.stdout.write(`${args.config}: valid\n`);
+    return 0;
+  }
+  if (args.command === 'print-config') {
+    process.stdout.write(stringify(redacted(config)));
+    return 0;
+  }
+
+  const logger = pino({ level: config.service.log_level, base: { service: 'otel-gateway' } });
+  const service = new Service(config, logger);
+  try {
+    await service.start();
+  } catch (error) {
+    logger.fatal({ err: error }, 'start-up failed');
+    await service.shutdown(1000);
+    return 1;
+  }
+  logger.info({ config: args.config ?? '(embedded default)' }, 'gateway started');
+  return new Promise<number>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'shutting down: draining queues');
+      process.removeAllListeners('SIGTERM');
+      process.removeAllListeners('SIGINT');
+      service.shutdown().then(
+        () => {
+          logger.info('stopped');
+          resolve(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`otel-gateway: ${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,56 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { BatchConsumer } from './pipeline/consumer.ts';
+import type { Batch, Signal } from './signal.ts';
+import type { GatewayMetrics } from './telemetry/metrics.ts';
+
+/**
+ * The lifecycle every component implements. Contract:
+ * - `start()` is called once, exporters first and receivers last.
+ * - `shutdown(deadline)` works without a prior `start()`, may be called twice (the second call
+ *   waits for the first), flushes what the component holds into its consumers, and returns by
+ *   the time `deadline` aborts (it may drop what is left then, counting it).
+ * Components are stopped in reverse start order, so each stage drains into consumers that run.
+ */
+export interface Lifecycle {
+  start(): Promise<void>;
+  shutdown(deadline: AbortSignal): Promise<void>;
+}
+
+/** What the host hands every component: its id, a child logger, the shared self-metrics. */
+export interface Settings {
+  /** `type` or `type/name`, as written in the config. */
+  id: string;
+  logger: Logger;
+  metrics: GatewayMetrics;
+}
+
+/**
+ * A destination. `offer` never blocks: it takes ownership of the batch and returns true, or
+ * returns false when full (the receiver then applies backpressure). An exporter never mutates a
+ * batch, so one batch is shared by every exporter of a fan-out.
+ */
+export interface Exporter extends Lifecycle {
+  readonly id: string;
+  hasRoom(): boolean;
+  offer(batch: Batch): boolean;
+  /** True while the destination answers (for /readyz: not ready when every exporter fails). */
+  healthy(): boolean;
+}
+
+export interface ExporterFactory<C = unknown> {
+  kind: 'exporter';
+  type: string;
+  configSchema: z.ZodType<C>;
+  /** Signals the exporter can carry. */
+  signals: readonly Signal[];
+  create(settings: Settings, config: C): Exporter;
+}
+
+/** A source of data: listens, decodes, hands batches to `next`. */
+export interface ReceiverFactory<C = unknown> {
+  kind: 'receiver';
+  type: string;
+  configSchema: z.ZodType<C>;
+  create(settings: Settings, config: C, next: BatchConsumer): Lifecycle;
+}

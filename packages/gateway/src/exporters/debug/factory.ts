@@ -1,0 +1,56 @@
+import type { Exporter, ExporterFactory, Settings } from '../../component.ts';
+import type { Batch } from '../../signal.ts';
+import { SIGNALS, codecs } from '../../signal.ts';
+import { QueuedExporter } from '../queued-exporter.ts';
+import { retryConfigSchema } from '../retry.ts';
+import type { DebugExporterConfig } from './config.ts';
+import { debugExporterConfigSchema } from './config.ts';
+
+type ResourceEntry = {
+  resource?: { attributes: { key: string; value?: { stringValue?: string } }[] };
+};
+
+/** Resource service names in a batch, for the summary line. */
+function services(batch: Batch): string[] {
+  const request = batch.request as unknown as Record<string, ResourceEntry[] | undefined>;
+  const list: ResourceEntry[] =
+    request.resourceSpans ?? request.resourceMetrics ?? request.resourceLogs ?? [];
+  const names = new Set<string>();
+  for (const entry of list) {
+    const name = entry.resource?.attributes.find((a) => a.key === 'service.name')?.value
+      ?.stringValue;
+    if (name) names.add(name);
+  }
+  return [...names];
+}
+
+/** One stdout line per batch (never per item): counts, or the batch itself in detailed mode. */
+function createDebugExporter(settings: Settings, config: DebugExporterConfig): Exporter {
+  const write = (batch: Batch) => {
+    const line =
+      config.verbosity === 'detailed'
+        ? `{"exporter":${JSON.stringify(settings.id)},"signal":"${batch.signal}","request":${codecs[batch.signal].encodeJson(batch.request as never)}}`
+        : JSON.stringify({
+            exporter: settings.id,
+            signal: batch.signal,
+            [codecs[batch.signal].itemName.replace(' ', '_')]: batch.items,
+            services: services(batch),
+          });
+    process.stdout.write(`${line}\n`);
+    return Promise.resolve({ ok: true as const });
+  };
+  return new QueuedExporter(
+    settings,
+    { capacity: 1000, consumers: 1, on_full: 'drop' },
+    retryConfigSchema.parse(undefined),
+    write,
+  );
+}
+
+export const debugExporterFactory: ExporterFactory<DebugExporterConfig> = {
+  kind: 'exporter',
+  type: 'debug',
+  configSchema: debugExporterConfigSchema,
+  signals: SIGNALS,
+  create: createDebugExporter,
+};

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { Batch } from '../signal.ts';
+import type { SendOutcome } from './retry.ts';
+import { backoffMs, parseRetryAfter, retryConfigSchema } from './retry.ts';
+import { SendingQueue } from './sending-queue.ts';
+
+const batch = (id: number, items = 1): Batch => ({
+  signal: 'traces',
+  request: { resourceSpans: [] },
+  items,
+  tenant: String(id),
+});
+const retry = retryConfigSchema.parse({
+  initial_interval_ms: 100,
+  max_interval_ms: 1000,
+  max_elapsed_ms: 5000,
+  jitter: 0,
+});
+
+/** A queue over a scripted sender, with a virtual clock so retries take no real time. */
+function harness(
+  script: (b: Batch, attempt: number) => SendOutcome | Promise<SendOutcome>,
+  capacity = 10,
+  consumers = 2,
+) {
+  let clock = 0;
+  const attempts = new Map<string, number>();
+  const log = { sent: [] as string[], dropped: [] as [string, string][], delays: [] as number[] };
+  const queue = new SendingQueue({
+    capacity,
+    consumers,
+    retry,
+    now: () => clock,
+    sleep: async (ms) => {
+      log.delays.push(ms);
+      clock += ms;
+      await Promise.resolve();
+    },
+    send: (b) => {
+      const n = (attempts.get(b.tenant!) ?? 0) + 1;
+      attempts.set(b.tenant!, n);
+      return Promise.resolve(script(b, n));
+    },
+    events: {
+      sent: (b) => log.sent.push(b.tenant!),
+      dropped: (b, reason) => log.dropped.push([b.tenant!, reason]),
+      retrying: () => undefined,
+    },
+  });
+  return { queue, log, attempts };
+}
+
+const settle = async () => {
+  for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+describe('SendingQueue', () => {
+  it('delivers every accepted batch', async () => {
+    const { queue, log } = harness(() => ({ ok: true }));
+    for (let i = 0; i < 5; i++) expect(queue.offer(batch(i))).toBe(true);
+    await settle();
+    expect(log.sent.sort()).toEqual(['0', '1', '2', '3', '4']);
+    expect(queue.pendingItems).toBe(0);
+  });
+
+  it('refuses when full instead of dropping', () => {
+    const never = new Promise<SendOutcome>(() => undefined);
+    const { queue } = harness(() => never, 2, 1);
+    expect(queue.offer(batch(1))).toBe(true); // in flight
+    expect(queue.offer(batch(2))).toBe(true);
+    expect(queue.offer(batch(3))).toBe(true);
+    expect(queue.hasRoom()).toBe(false);
+    expect(queue.offer(batch(4))).toBe(false);
+    expect(queue.size).toBe(2);
+  });
+
+  it('retries retryable failures with backoff, honouring Retry-After', async () => {
+    const { queue, log, attempts } = harness((_b, n) =>
+      n < 3
+        ? {
+            ok: false,
+            retryable: true,
+            reason: 'HTTP 503',
+            retryAfterMs: n === 2 ? 2500 : undefined,
+          }
+        : { ok: true },
+    );
+    queue.offer(batch(1));
+    await settle();
+    expect(attempts.get('1')).toBe(3);
+    expect(log.delays).toEqual([100, 2500]);
+    expect(log.sent).toEqual(['1']);
+  });
+
+  it('drops a permanent failure at once, with the reason', async () => {
+    const { queue, log, attempts } = harness(() => ({
+      ok: false,
+      retryable: false,
+      reason: 'HTTP 400',
+    }));
+    queue.offer(batch(1));
+    await settle();
+    expect(attempts.get('1')).toBe(1);
+    expect(log.dropped).toEqual([['1', 'permanent: HTTP 400']]);
+  });
+
+  it('gives up after max_elapsed_ms and counts the batch', async () => {
+    const { queue, log } = harness(() => ({
+      ok: false,
+      retryable: true,
+      reason: 'connection refused',
+    }));
+    queue.offer(batch(1));
+    await settle();
+    expect(log.sent).toEqual([]);
+    expect(log.dropped).toHaveLength(1);
+    expect(log.dropped[0]![1]).toMatch(
+      /^retries exhausted after \d+ attempts: connection refused$/,
+    );
+    expect(log.delays.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5000);
+  });
+
+  it('drain sends what was accepted, then refuses new batches', async () => {
+    const { queue, log } = harness(() => ({ ok: true }), 10, 1);
+    for (let i = 0; i < 4; i++) queue.offer(batch(i));
+    await queue.drain(new AbortController().signal);
+    expect(log.sent).toHaveLength(4);
+    expect(queue.offer(batch(9))).toBe(false);
+  });
+
+  it('at the shutdown deadline, every accepted batch is sent or counted as dropped', async () => {
+    let release: () => void = () => undefined;
+    const slow = new Promise<SendOutcome>((resolve) => (release = () => resolve({ ok: true })));
+    const { queue, log } = harness(() => slow, 10, 1);
+    for (let i = 0; i < 4; i++) queue.offer(batch(i, 10));
+    const deadline = new AbortController();
+    const drained = queue.drain(deadline.signal);
+    deadline.abort();
+    release();
+    await drained;
+    expect(log.sent.length + log.dropped.length).toBe(4);
+    expect(log.dropped.every(([, reason]) => reason.startsWith('shutdown deadline'))).toBe(true);
+    expect(queue.pendingItems).toBe(0);
+  });
+});
+
+describe('retry helpers', () => {
+  it('backs off exponentially within the jitter band and the ceiling', () => {
+    const config = retryConfigSchema.parse({
+      initial_interval_ms: 1000,
+      max_interval_ms: 5000,
+      multiplier: 2,
+      jitter: 0.5,
+    });
+    expect(backoffMs(config, 1, undefined, () => 0)).toBe(500);
+    expect(backoffMs(config, 1, undefined, () => 1)).toBe(1500);
+    expect(backoffMs(config, 3, undefined, () => 0.5)).toBe(4000);
+    expect(backoffMs(config, 10, undefined, () => 0.5)).toBe(5000);
+    expect(backoffMs(config, 1, 9000, () => 0.5)).toBe(9000);
+  });
+
+  it('parses Retry-After seconds and HTTP dates', () => {
+    expect(parseRetryAfter('7')).toBe(7000);
+    expect(
+      parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')),
+    ).toBe(10_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(null)).toBeUndefined();
+  });
+});

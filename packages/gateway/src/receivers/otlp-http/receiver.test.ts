@@ -1,0 +1,281 @@
+// The built CLI, driven by the official OpenTelemetry JS exporters and by raw HTTP for the
+// status-code table, exporting to a recording OTLP/HTTP sink.
+import { gzipSync } from 'node:zlib';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { decodeTraceResponse, encodeTraceRequest } from '@org/otlp';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayProcess } from '../../../test-support/gateway-process.ts';
+import { startGateway } from '../../../test-support/gateway-process.ts';
+import type { Sink } from '../../../test-support/otlp-sink.ts';
+import { startSink } from '../../../test-support/otlp-sink.ts';
+
+const config = (exporters: string, pipelineExporters: string, receiver = '') => `
+receivers:
+  otlp_http:
+    endpoint: 127.0.0.1:0
+    max_body_bytes: 65536
+    ${receiver}
+exporters:
+${exporters}
+service:
+  admin: { endpoint: 127.0.0.1:0 }
+  shutdown_timeout_ms: 5000
+  pipelines:
+    traces: { receivers: [otlp_http], exporters: [${pipelineExporters}] }
+    metrics: { receivers: [otlp_http], exporters: [${pipelineExporters}] }
+`;
+
+const upstream = (id: string, url: string, queue = '{ capacity: 100, consumers: 2 }') => `  ${id}:
+    endpoint: ${url}
+    sending_queue: ${queue}
+    retry_on_failure: { initial_interval_ms: 100, max_interval_ms: 500, max_elapsed_ms: 60000 }
+`;
+
+/** A protobuf trace request with one span per name (ids valid unless `traceId` says otherwise). */
+function traceBody(
+  names: string[],
+  traceId = Uint8Array.from({ length: 16 }, (_, i) => i + 1),
+): Uint8Array {
+  return encodeTraceRequest({
+    resourceSpans: [
+      {
+        resource: {
+          attributes: [{ key: 'service.name', value: { stringValue: 'test' } }],
+          droppedAttributesCount: 0,
+          entityRefs: [],
+        },
+        schemaUrl: '',
+        scopeSpans: [
+          {
+            scope: undefined,
+            schemaUrl: '',
+            spans: names.map((name, i) => ({
+              traceId,
+              spanId: Uint8Array.from({ length: 8 }, (_, j) => j + 1 + i),
+              traceState: '',
+              parentSpanId: new Uint8Array(0),
+              flags: 0,
+              name,
+              kind: 1,
+              startTimeUnixNano: 1n,
+              endTimeUnixNano: 2n,
+              attributes: [],
+              droppedAttributesCount: 0,
+              events: [],
+              droppedEventsCount: 0,
+              links: [],
+              droppedLinksCount: 0,
+              status: undefined,
+            })),
+          },
+        ],
+      },
+    ],
+  });
+}
+
+const post = (url: string, body: Uint8Array | string, headers: Record<string, string>) =>
+  fetch(url, { method: 'POST', body, headers });
+const proto = { 'content-type': 'application/x-protobuf' };
+
+async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('OTLP/HTTP receiver', () => {
+  let sink: Sink;
+  let gateway: GatewayProcess | undefined;
+  beforeAll(async () => {
+    sink = await startSink();
+  });
+  afterAll(() => sink.close());
+  afterEach(async () => {
+    await gateway?.stop('SIGKILL');
+    gateway = undefined;
+    sink.spans.length = 0;
+    sink.behaviour = { delayMs: 0, status: 200, hang: false };
+  });
+
+  it('answers every case of the status-code table', async () => {
+    gateway = await startGateway(config(upstream('otlp_http', sink.url), 'otlp_http'));
+    const url = `${gateway.otlpUrl}/v1/traces`;
+
+    const ok = await post(url, traceBody(['a']), proto);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toBe('application/x-protobuf');
+    expect((await ok.arrayBuffer()).byteLength).toBe(0);
+
+    const json = await post(url, JSON.stringify({ resourceSpans: [] }), {
+      'content-type': 'application/json',
+    });
+    expect(json.status).toBe(200);
+    expect(await json.json()).toEqual({});
+
+    const partial = await post(url, traceBody(['bad'], new Uint8Array(16)), proto);
+    expect(partial.status).toBe(200);
+    const answer = decodeTraceResponse(new Uint8Array(await partial.arrayBuffer()));
+    expect(answer.partialSuccess).toMatchObject({
+      rejectedSpans: 1n,
+      errorMessage: 'rejected 1 items: invalid trace id',
+    });
+
+    const malformed = await post(url, Uint8Array.from([0x0a, 0xff]), proto);
+    expect(malformed.status).toBe(400);
+    expect(Buffer.from(await malformed.arrayBuffer())[0]).toBe(0x08); // google.rpc.Status.code
+    const badJson = await post(url, '{"resourceSpans": [', { 'content-type': 'application/json' });
+    expect(badJson.status).toBe(400);
+    expect(((await badJson.json()) as { code: number }).code).toBe(3);
+
+    const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(65536);
+    expect((await post(url, bomb, { ...proto, 'content-encoding': 'gzip' })).status).toBe(413);
+    expect((await post(url, Buffer.alloc(70_000), proto)).status).toBe(413);
+
+    expect((await post(url, 'x', { 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await post(url, traceBody(['a']), { ...proto, 'content-encoding': 'br' })).status).toBe(
+      415,
+    );
+    const get = await fetch(url);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect((await post(`${gateway.otlpUrl}/v1/profiles`, 'x', proto)).status).toBe(404);
+    expect((await post(`${gateway.otlpUrl}/v1/logs`, traceBody([]), proto)).status).toBe(404);
+
+    const gz = await post(url, gzipSync(traceBody(['gzipped'])), {
+      ...proto,
+      'content-encoding': 'gzip',
+    });
+    expect(gz.status).toBe(200);
+    await until('spans at the sink', () => sink.spans.includes('gzipped'));
+    expect(sink.spans).not.toContain('bad');
+  });
+
+  it('reports a partial success for invalid spans, in JSON', async () => {
+    gateway = await startGateway(config(upstream('otlp_http', sink.url), 'otlp_http'));
+    const span = (traceId: string, name: string) => ({ traceId, spanId: '0102030405060708', name });
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                span('0102030405060708090a0b0c0d0e0f10', 'good'),
+                span('00000000000000000000000000000000', 'zero-id'),
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const response = await post(`${gateway.otlpUrl}/v1/traces`, body, {
+      'content-type': 'application/json',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      partialSuccess: { rejectedSpans: '1', errorMessage: 'rejected 1 items: invalid trace id' },
+    });
+    await until('the good span', () => sink.spans.includes('good'));
+    expect(sink.spans).toEqual(['good']);
+  });
+
+  it('carries spans from the official protobuf and JSON exporters', async () => {
+    gateway = await startGateway(config(upstream('otlp_http', sink.url), 'otlp_http'));
+    for (const [label, Exporter] of [
+      ['proto', ProtoTraceExporter],
+      ['json', JsonTraceExporter],
+    ] as const) {
+      const exporter = new Exporter({ url: `${gateway.otlpUrl}/v1/traces` });
+      const provider = new TracerProvider({
+        resource: resourceFromAttributes({ 'service.name': 'sdk' }),
+        spanProcessors: [new SimpleSpanProcessor({ exporter })],
+      });
+      for (let i = 0; i < 5; i++) provider.getTracer('t').startSpan(`${label}-${i}`).end();
+      await provider.forceFlush();
+      await provider.shutdown();
+    }
+    await until('ten spans', () => sink.spans.length === 10);
+    expect([...sink.spans].sort()).toEqual([
+      'json-0',
+      'json-1',
+      'json-2',
+      'json-3',
+      'json-4',
+      'proto-0',
+      'proto-1',
+      'proto-2',
+      'proto-3',
+      'proto-4',
+    ]);
+  });
+
+  it('refuses with 503 and Retry-After when the queue is full, and counts it', async () => {
+    sink.behaviour.hang = true;
+    gateway = await startGateway(
+      config(
+        upstream('otlp_http', sink.url, '{ capacity: 1, consumers: 1 }'),
+        'otlp_http',
+        'retry_after_s: 7',
+      ),
+    );
+    const url = `${gateway.otlpUrl}/v1/traces`;
+    expect((await post(url, traceBody(['in-flight']), proto)).status).toBe(200);
+    expect((await post(url, traceBody(['queued']), proto)).status).toBe(200);
+    const refused = await post(url, traceBody(['refused']), proto);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('7');
+    const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /otelgw_receiver_refused_requests_total\{receiver="otlp_http",signal="traces",reason="backpressure"\} 1/,
+    );
+    expect(metrics).toMatch(
+      /otelgw_receiver_accepted_items_total\{receiver="otlp_http",signal="traces"\} 2/,
+    );
+    expect(metrics).toMatch(/otelgw_exporter_queue_capacity\{exporter="otlp_http"\} 1/);
+  });
+
+  it('a dead destination does not stall a healthy one', async () => {
+    gateway = await startGateway(
+      config(
+        upstream(
+          'otlp_http/dead',
+          'http://127.0.0.1:9',
+          '{ capacity: 2, consumers: 1, on_full: drop }',
+        ) + upstream('otlp_http/live', sink.url),
+        'otlp_http/dead, otlp_http/live',
+      ),
+    );
+    const url = `${gateway.otlpUrl}/v1/traces`;
+    for (let i = 0; i < 20; i++)
+      expect((await post(url, traceBody([`s${i}`]), proto)).status).toBe(200);
+    await until('all spans at the live sink', () => sink.spans.length === 20);
+    const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /otelgw_exporter_sent_items_total\{exporter="otlp_http\/live",signal="traces"\} 20/,
+    );
+    expect(metrics).toMatch(
+      /otelgw_exporter_dropped_items_total\{exporter="otlp_http\/dead",signal="traces",reason="queue_full"\} 1[5-9]/,
+    );
+    expect((await fetch(`${gateway.adminUrl}/readyz`)).status).toBe(200);
+  });
+
+  it('on SIGTERM drains every acknowledged batch to the destination and exits 0', async () => {
+    sink.behaviour.delayMs = 150;
+    gateway = await startGateway(
+      config(upstream('otlp_http', sink.url, '{ capacity: 100, consumers: 1 }'), 'otlp_http'),
+    );
+    const url = `${gateway.otlpUrl}/v1/traces`;
+    for (let i = 0; i < 12; i++)
+      expect((await post(url, traceBody([`d${i}`]), proto)).status).toBe(200);
+    expect(sink.spans.length).toBeLessThan(12);
+    expect(await gateway.stop('SIGTERM')).toBe(0);
+    expect(sink.spans).toHaveLength(12);
+    expect(gateway.output()).toContain('"stopped"');
+  });
+});

@@ -1,0 +1,77 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The gateway's self-metrics, exposed on the admin server's /metrics. Counted per component id
+ * and signal by the shared wrappers, never by the components themselves, so every component
+ * reports the same way. Item counts are spans, metric data points or log records.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  readonly receiverReceived = new Counter({
+    name: 'otelgw_receiver_received_items_total',
+    help: 'Items that arrived at a receiver and decoded.',
+    labelNames: ['receiver', 'signal'],
+    registers: [this.registry],
+  });
+  readonly receiverAccepted = new Counter({
+    name: 'otelgw_receiver_accepted_items_total',
+    help: 'Items acknowledged to the client (queued for every destination).',
+    labelNames: ['receiver', 'signal'],
+    registers: [this.registry],
+  });
+  readonly receiverRefused = new Counter({
+    name: 'otelgw_receiver_refused_requests_total',
+    help: 'Requests refused, by reason (backpressure, memory, invalid, unauthorized, too_large…).',
+    labelNames: ['receiver', 'signal', 'reason'],
+    registers: [this.registry],
+  });
+  readonly processorDropped = new Counter({
+    name: 'otelgw_processor_dropped_items_total',
+    help: 'Items a processor removed on purpose (filtering, sampling).',
+    labelNames: ['processor', 'signal'],
+    registers: [this.registry],
+  });
+  readonly exporterSent = new Counter({
+    name: 'otelgw_exporter_sent_items_total',
+    help: 'Items delivered to the destination.',
+    labelNames: ['exporter', 'signal'],
+    registers: [this.registry],
+  });
+  readonly exporterDropped = new Counter({
+    name: 'otelgw_exporter_dropped_items_total',
+    help: 'Accepted items that could not be delivered, by reason (permanent, retries_exhausted, shutdown).',
+    labelNames: ['exporter', 'signal', 'reason'],
+    registers: [this.registry],
+  });
+  readonly exporterRetries = new Counter({
+    name: 'otelgw_exporter_retries_total',
+    help: 'Send attempts that failed retryably and were scheduled again.',
+    labelNames: ['exporter', 'signal'],
+    registers: [this.registry],
+  });
+  readonly queueSize = new Gauge({
+    name: 'otelgw_exporter_queue_size',
+    help: 'Batches waiting in the exporter sending queue.',
+    labelNames: ['exporter'],
+    registers: [this.registry],
+  });
+  readonly queueCapacity = new Gauge({
+    name: 'otelgw_exporter_queue_capacity',
+    help: 'Most batches the exporter sending queue holds.',
+    labelNames: ['exporter'],
+    registers: [this.registry],
+  });
+  readonly exportLatency = new Histogram({
+    name: 'otelgw_exporter_send_duration_seconds',
+    help: 'Time from the first attempt to delivery of a batch, retries included.',
+    labelNames: ['exporter', 'signal'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics !== false)
+      collectDefaultMetrics({ register: this.registry, prefix: 'otelgw_' });
+  }
+}
