@@ -63,18 +63,20 @@ function startStack(): Record<string, string> | undefined {
   return stackEnv();
 }
 
-function startService(name: string, port: number, env: Record<string, string>): ChildProcess {
+/** Starts a child with its output in .run/demo/<name>.log; reports an unexpected exit. */
+function startChild(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): ChildProcess {
   mkdirSync(runDir, { recursive: true });
   const log = createWriteStream(join(runDir, `${name}.log`));
-  const child = spawn(
-    process.execPath,
-    ['--require', '@org/otel-preload', join(root, 'examples', 'shop', 'server.ts')],
-    {
-      cwd: join(root, 'examples'),
-      env: { ...process.env, ...env, PORT: String(port), OTEL_SERVICE_NAME: name },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   children.push(child);
@@ -86,6 +88,14 @@ function startService(name: string, port: number, env: Record<string, string>): 
   });
   return child;
 }
+
+const startService = (name: string, port: number, env: Record<string, string>) =>
+  startChild(
+    name,
+    ['--require', '@org/otel-preload', join(root, 'examples', 'shop', 'server.ts')],
+    { ...env, PORT: String(port), OTEL_SERVICE_NAME: name },
+    join(root, 'examples'),
+  );
 
 async function waitHealthy(url: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -200,11 +210,31 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   const stack = startStack();
-  const gatewayBuilt = existsSync(join(root, 'packages', 'gateway', 'dist', 'cli.js'));
-  if (!gatewayBuilt) say('gateway: not built yet — the service exports straight to the collector');
+  const gatewayCli = join(root, 'packages', 'gateway', 'dist', 'cli.js');
+  let otlpEndpoint = stack?.OTELCOL_OTLP_HTTP_URL ?? 'http://127.0.0.1:4318';
+  if (existsSync(gatewayCli)) {
+    // The embedded default config: OTLP/HTTP in on :4318, out to the collector when the stack
+    // runs, else to .run/demo/data/ files.
+    mkdirSync(runDir, { recursive: true });
+    startChild(
+      'gateway',
+      [gatewayCli],
+      stack ? { OTEL_GATEWAY_UPSTREAM: stack.OTELCOL_OTLP_HTTP_URL! } : {},
+      runDir,
+    );
+    if (!(await waitHealthy('http://127.0.0.1:13133/readyz', 10_000))) {
+      say(`gateway did not become ready; log: ${join(runDir, 'gateway.log')}`);
+      return stopAll(1);
+    }
+    say(
+      `gateway: http://127.0.0.1:4318 (embedded default config) → ${stack ? stack.OTELCOL_OTLP_HTTP_URL : join(runDir, 'data', 'otlp.jsonl')}; metrics http://127.0.0.1:13133/metrics`,
+    );
+    otlpEndpoint = 'http://127.0.0.1:4318';
+  } else {
+    say('gateway: not built yet — the service exports straight to the collector');
+  }
   say('preload: environment parsing only — traces, metrics and logs are not built yet');
 
-  const otlpEndpoint = stack?.OTELCOL_OTLP_HTTP_URL ?? 'http://127.0.0.1:4318';
   const service = 'demo-shop';
   startService(service, 8080, { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint });
   const base = 'http://127.0.0.1:8080';

@@ -42,10 +42,12 @@ describe('demo', () => {
       /\[demo\] sent \d+ \(.*200:\d+.*\) p50 [\d.]+ ms p95 [\d.]+ ms \| jaeger traces \d+/,
     );
     expect(await portOpen(8080)).toBe(true);
+    expect(await portOpen(4318)).toBe(true);
 
     process.kill(-child.pid!, 'SIGINT');
     expect(await exited).toBe(0);
     expect(output).toContain('[demo] stopped cleanly');
     expect(await portOpen(8080)).toBe(false);
+    expect(await portOpen(4318)).toBe(false);
   });
 });

@@ -101,10 +101,14 @@ export async function main(argv: string[]): Promise<number> {
   }
   logger.info({ config: args.config ?? '(embedded default)' }, 'gateway started');
   return new Promise<number>((resolve) => {
+    let stopping = false;
+    // The first SIGTERM/SIGINT starts the drain; later ones (a terminal's Ctrl-C reaching the
+    // whole process group, then a supervisor's SIGTERM) are ignored: the drain is bounded by
+    // shutdown_timeout_ms anyway.
     const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
       logger.info({ signal }, 'shutting down: draining queues');
-      process.removeAllListeners('SIGTERM');
-      process.removeAllListeners('SIGINT');
       service.shutdown().then(
         () => {
           logger.info('stopped');
@@ -116,8 +120,8 @@ export async function main(argv: string[]): Promise<number> {
         },
       );
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
 }
 
