@@ -163,13 +163,17 @@ describe('mutation fuzzing', async () => {
     },
   ];
 
-  it.each(targets.map((t, i) => [t.name, t, i] as const))('%s', (_name, target, salt) => {
-    const { decoded, rejected } = fuzz(target, salt);
-    expect(decoded + rejected).toBe(target.cases);
-    // Both outcomes must occur, or the mutations are not exercising the decoder.
-    expect(rejected).toBeGreaterThan(target.cases / 20);
-    expect(decoded).toBeGreaterThan(target.cases / 50);
-  });
+  it.each(targets.map((t, i) => [t.name, t, i] as const))(
+    '%s',
+    (_name, target, salt) => {
+      const { decoded, rejected } = fuzz(target, salt);
+      expect(decoded + rejected).toBe(target.cases);
+      // Both outcomes must occur, or the mutations are not exercising the decoder.
+      expect(rejected).toBeGreaterThan(target.cases / 20);
+      expect(decoded).toBeGreaterThan(target.cases / 50);
+    },
+    180_000,
+  ); // seconds alone; generous for a CI machine running other suites in parallel
 
   it('covers at least 100k protobuf cases in total', () => {
     expect(targets.filter((t) => t.encode).reduce((n, t) => n + t.cases, 0)).toBeGreaterThanOrEqual(

@@ -98,7 +98,7 @@ describe('unknown fields pass through', () => {
 });
 
 describe('generated requests round-trip (property-based)', () => {
-  const runs = { numRuns: 300 };
+  const runs = { numRuns: Number(process.env.FC_RUNS ?? 300) };
 
   it('traces: protobuf', () => {
     fc.assert(
@@ -110,7 +110,7 @@ describe('generated requests round-trip (property-based)', () => {
       }),
       runs,
     );
-  });
+  }, 120_000);
 
   it('metrics: protobuf', () => {
     fc.assert(
@@ -122,7 +122,7 @@ describe('generated requests round-trip (property-based)', () => {
       }),
       runs,
     );
-  });
+  }, 120_000);
 
   it('logs: protobuf', () => {
     fc.assert(
@@ -134,7 +134,7 @@ describe('generated requests round-trip (property-based)', () => {
       }),
       runs,
     );
-  });
+  }, 120_000);
 
   it('all signals: JSON', () => {
     fc.assert(
@@ -156,5 +156,5 @@ describe('generated requests round-trip (property-based)', () => {
       ),
       runs,
     );
-  });
+  }, 120_000);
 });

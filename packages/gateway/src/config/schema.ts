@@ -5,7 +5,7 @@ import type { Signal } from '../signal.ts';
 import { SIGNALS } from '../signal.ts';
 
 /** `type` or `type/name`: the type picks the factory, the name tells instances apart. */
-const COMPONENT_ID = /^([a-z][a-z0-9_]*)(?:\/([A-Za-z0-9_.-]+))?$/;
+export const COMPONENT_ID = /^([a-z][a-z0-9_]*)(?:\/([A-Za-z0-9_.-]+))?$/;
 
 const pipelineSchema = z.strictObject({
   receivers: z.array(z.string()).min(1).describe('Receiver ids feeding this pipeline.'),
@@ -13,7 +13,7 @@ const pipelineSchema = z.strictObject({
   exporters: z.array(z.string()).min(1).describe('Exporter ids the pipeline fans out to.'),
 });
 
-const serviceSchema = z.strictObject({
+export const serviceSchema = z.strictObject({
   pipelines: z
     .record(z.string(), pipelineSchema)
     .describe('Named pipelines: the key is `traces`, `metrics` or `logs`, optionally `/name`.'),
