@@ -11,6 +11,8 @@ export interface GatewayProcess {
   child: ChildProcess;
   /** Base URL of the OTLP/HTTP receiver. */
   otlpUrl: string;
+  /** host:port of the OTLP/gRPC receiver, when configured. */
+  grpcAddress: string | undefined;
   adminUrl: string;
   dir: string;
   output(): string;
@@ -54,6 +56,7 @@ export async function startGateway(
   return {
     child,
     otlpUrl: `http://${endpoint('OTLP/HTTP receiver listening')}`,
+    grpcAddress: endpoint('OTLP/gRPC receiver listening'),
     adminUrl: `http://${endpoint('admin server listening')}`,
     dir,
     output: () => output,

@@ -1,5 +1,5 @@
 /**
- * The embedded default config, used when no --config is given: OTLP/HTTP in on the default port,
+ * The embedded default config, used when no --config is given: OTLP/HTTP and gRPC in on the default ports,
  * out to OTEL_GATEWAY_UPSTREAM (an OTLP/HTTP endpoint) when set, otherwise to files under ./data/
  * plus a one-line-per-batch summary on stdout.
  */
@@ -20,17 +20,19 @@ export function DEFAULT_CONFIG_YAML(env: NodeJS.ProcessEnv): string {
   return `receivers:
   otlp_http:
     endpoint: 127.0.0.1:4318
+  otlp_grpc:
+    endpoint: 127.0.0.1:4317
 ${exporters}
 service:
   pipelines:
     traces:
-      receivers: [otlp_http]
+      receivers: [otlp_http, otlp_grpc]
       exporters: ${out}
     metrics:
-      receivers: [otlp_http]
+      receivers: [otlp_http, otlp_grpc]
       exporters: ${out}
     logs:
-      receivers: [otlp_http]
+      receivers: [otlp_http, otlp_grpc]
       exporters: ${out}
 `;
 }
