@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// otel-gateway [--config FILE]               run (no config: the embedded default)
+// otel-gateway [--config FILE] [--watch-config]   run (no config: the embedded default);
+//                                            SIGHUP (or, with --watch-config, saving FILE) reloads
 // otel-gateway validate --config FILE        list every problem in FILE; exit 1 if any
 // otel-gateway print-config [--config FILE]  the effective config with defaults, secrets redacted
+import { unwatchFile, watchFile } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
@@ -9,17 +11,22 @@ import { ConfigError, loadConfig } from './config/load.ts';
 import type { ResolvedConfig } from './config/schema.ts';
 import { Service } from './service.ts';
 
-const USAGE = 'usage: otel-gateway [run|validate|print-config] [--config FILE]';
+const USAGE = 'usage: otel-gateway [run|validate|print-config] [--config FILE] [--watch-config]';
 
 function parse(argv: string[]) {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      config: { type: 'string', short: 'c' },
+      'watch-config': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: true,
   });
   return {
     command: positionals[0] ?? 'run',
     config: values.config,
+    watch: values['watch-config'] === true,
     help: values.help === true,
     extra: positionals.slice(1),
   };
@@ -100,6 +107,36 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   logger.info({ config: args.config ?? '(embedded default)' }, 'gateway started');
+
+  // Reloads are serialized; a config that fails to load or start leaves the running one in place.
+  let reloading = Promise.resolve();
+  const reload = (reason: string) => {
+    reloading = reloading.then(async () => {
+      if (args.config === undefined)
+        return logger.warn({ reason }, 'no --config file: nothing to reload');
+      let next: ResolvedConfig;
+      try {
+        next = loadConfig(args.config);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        return logger.error(
+          { reason, problems: error.problems },
+          `reload rejected, keeping the running config: ${error.message}`,
+        );
+      }
+      try {
+        await service.reload(next);
+      } catch (error) {
+        logger.error({ reason, err: error }, 'reload failed, keeping the running config');
+      }
+    });
+  };
+  process.on('SIGHUP', () => reload('SIGHUP'));
+  if (args.watch && args.config !== undefined) {
+    watchFile(args.config, { interval: 500 }, (now, before) => {
+      if (now.mtimeMs !== before.mtimeMs) reload('file changed');
+    });
+  }
   return new Promise<number>((resolve) => {
     let stopping = false;
     // The first SIGTERM/SIGINT starts the drain; later ones (a terminal's Ctrl-C reaching the
@@ -109,6 +146,7 @@ export async function main(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down: draining queues');
+      if (args.config !== undefined) unwatchFile(args.config);
       service.shutdown().then(
         () => {
           logger.info('stopped');

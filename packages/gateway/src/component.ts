@@ -47,10 +47,17 @@ export interface ExporterFactory<C = unknown> {
   create(settings: Settings, config: C): Exporter;
 }
 
-/** A source of data: listens, decodes, hands batches to `next`. */
+/** A source of data: listens, decodes, hands batches to its consumer. */
+export interface Receiver extends Lifecycle {
+  /** The bound port (listeners configured with port 0 get one from the OS). */
+  readonly port: number;
+  /** Switches to a new consumer on hot reload; requests in flight finish with the old one. */
+  retarget(next: BatchConsumer): void;
+}
+
 export interface ReceiverFactory<C = unknown> {
   kind: 'receiver';
   type: string;
   configSchema: z.ZodType<C>;
-  create(settings: Settings, config: C, next: BatchConsumer): Lifecycle;
+  create(settings: Settings, config: C, next: BatchConsumer): Receiver;
 }

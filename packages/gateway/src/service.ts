@@ -1,6 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { AdminServer } from './admin/server.ts';
-import type { Exporter, Lifecycle } from './component.ts';
+import type { Exporter, Receiver } from './component.ts';
 import type { ResolvedConfig } from './config/schema.ts';
 import { MemoryGuard } from './memory/guard.ts';
 import type { Refusal } from './pipeline/consumer.ts';
@@ -9,74 +10,100 @@ import { exporterFactories, receiverFactories } from './registry.ts';
 import type { Signal } from './signal.ts';
 import { GatewayMetrics } from './telemetry/metrics.ts';
 
+/** The exporters and per-receiver routers one config produces. */
+interface Generation {
+  config: ResolvedConfig;
+  exporters: Map<string, Exporter>;
+  routers: Map<string, ReceiverRouter>;
+}
+
 /**
  * The running gateway: builds the components a config references, starts exporters first and
  * receivers last, and shuts down in reverse order so every stage drains into consumers that still
  * run. Components the config defines but no pipeline uses are not started.
+ *
+ * Hot reload (`reload`) builds the new exporters and pipelines beside the running ones, points
+ * receivers whose settings did not change at them without closing their sockets, restarts only
+ * receivers whose settings changed, and then drains the old exporters: nothing accepted before the
+ * reload is lost, and clients of unchanged receivers never see a refused connection.
  */
 export class Service {
   readonly metrics: GatewayMetrics;
   private readonly logger: Logger;
-  private readonly config: ResolvedConfig;
-  private readonly exporters = new Map<string, Exporter>();
-  private readonly receivers = new Map<string, Lifecycle & { port?: number }>();
-  private readonly memory: MemoryGuard;
-  private readonly admin: AdminServer;
+  private current: Generation;
+  private readonly receivers = new Map<string, Receiver>();
+  private memory: MemoryGuard;
+  private admin: AdminServer;
   private serving = false;
   private stopping = false;
 
   constructor(config: ResolvedConfig, logger: Logger, metrics = new GatewayMetrics()) {
-    this.config = config;
     this.logger = logger;
     this.metrics = metrics;
-    const { memory } = config.service;
-    this.memory = new MemoryGuard(memory.soft_limit_mib, memory.hard_limit_mib);
-    const pressure = (): Refusal | undefined =>
-      this.stopping
-        ? { retryable: true, reason: 'shutting_down' }
-        : this.memory.saturated()
-          ? { retryable: true, reason: 'memory' }
-          : undefined;
-
-    const pipelines = Object.entries(config.service.pipelines).map(([name, spec]) => {
-      const signal = name.split('/')[0] as Signal;
-      const exporters = spec.exporters.map((id) => this.exporter(id));
-      return { pipeline: new Pipeline(name, signal, exporters), receivers: spec.receivers };
-    });
-    for (const id of new Set(pipelines.flatMap((p) => p.receivers))) {
-      const { type, config: receiverConfig } = config.receiverConfigs.get(id)!;
-      const router = new ReceiverRouter(
-        pipelines.filter((p) => p.receivers.includes(id)).map((p) => p.pipeline),
-        pressure,
-      );
-      this.receivers.set(
-        id,
-        receiverFactories.get(type)!.create(this.settings(id), receiverConfig, router),
-      );
-    }
-    this.admin = new AdminServer(
-      config.service.admin.endpoint,
-      metrics,
-      {
-        serving: () => this.serving,
-        exportersHealthy: () => [...this.exporters.values()].some((e) => e.healthy()),
-      },
-      logger.child({ component: 'admin' }),
+    this.memory = new MemoryGuard(
+      config.service.memory.soft_limit_mib,
+      config.service.memory.hard_limit_mib,
     );
+    this.current = this.build(config);
+    for (const [id, router] of this.current.routers)
+      this.receivers.set(id, this.createReceiver(config, id, router));
+    this.admin = this.createAdmin(config);
   }
+
+  private pressure = (): Refusal | undefined =>
+    this.stopping
+      ? { retryable: true, reason: 'shutting_down' }
+      : this.memory.saturated()
+        ? { retryable: true, reason: 'memory' }
+        : undefined;
 
   private settings(id: string) {
     return { id, logger: this.logger.child({ component: id }), metrics: this.metrics };
   }
 
-  private exporter(id: string): Exporter {
-    let exporter = this.exporters.get(id);
-    if (!exporter) {
-      const { type, config } = this.config.exporterConfigs.get(id)!;
-      exporter = exporterFactories.get(type)!.create(this.settings(id), config);
-      this.exporters.set(id, exporter);
+  private build(config: ResolvedConfig): Generation {
+    const exporters = new Map<string, Exporter>();
+    const exporter = (id: string) => {
+      let e = exporters.get(id);
+      if (!e) {
+        const { type, config: exporterConfig } = config.exporterConfigs.get(id)!;
+        e = exporterFactories.get(type)!.create(this.settings(id), exporterConfig);
+        exporters.set(id, e);
+      }
+      return e;
+    };
+    const pipelines = Object.entries(config.service.pipelines).map(([name, spec]) => ({
+      pipeline: new Pipeline(name, name.split('/')[0] as Signal, spec.exporters.map(exporter)),
+      receivers: spec.receivers,
+    }));
+    const routers = new Map<string, ReceiverRouter>();
+    for (const id of new Set(pipelines.flatMap((p) => p.receivers))) {
+      routers.set(
+        id,
+        new ReceiverRouter(
+          pipelines.filter((p) => p.receivers.includes(id)).map((p) => p.pipeline),
+          this.pressure,
+        ),
+      );
     }
-    return exporter;
+    return { config, exporters, routers };
+  }
+
+  private createReceiver(config: ResolvedConfig, id: string, router: ReceiverRouter): Receiver {
+    const { type, config: receiverConfig } = config.receiverConfigs.get(id)!;
+    return receiverFactories.get(type)!.create(this.settings(id), receiverConfig, router);
+  }
+
+  private createAdmin(config: ResolvedConfig): AdminServer {
+    return new AdminServer(
+      config.service.admin.endpoint,
+      this.metrics,
+      {
+        serving: () => this.serving,
+        exportersHealthy: () => [...this.current.exporters.values()].some((e) => e.healthy()),
+      },
+      this.logger.child({ component: 'admin' }),
+    );
   }
 
   /** The bound port of a receiver (tests listen on port 0). */
@@ -89,19 +116,72 @@ export class Service {
   }
 
   async start(): Promise<void> {
-    for (const exporter of this.exporters.values()) await exporter.start();
+    for (const exporter of this.current.exporters.values()) await exporter.start();
     await this.admin.start();
     for (const receiver of this.receivers.values()) await receiver.start();
     this.serving = true;
   }
 
+  /** Switches to `config`; see the class comment. Rejects (and keeps the old config) on failure. */
+  async reload(config: ResolvedConfig): Promise<void> {
+    const old = this.current;
+    const next = this.build(config);
+    for (const exporter of next.exporters.values()) await exporter.start();
+    const deadline = AbortSignal.timeout(config.service.shutdown_timeout_ms);
+
+    // Receivers: keep unchanged ones (retarget), replace changed ones, stop removed ones.
+    const replaced: [string, Receiver][] = [];
+    for (const [id, receiver] of this.receivers) {
+      const router = next.routers.get(id);
+      const same =
+        router &&
+        isDeepStrictEqual(old.config.receiverConfigs.get(id), config.receiverConfigs.get(id));
+      if (same) receiver.retarget(router);
+      else {
+        await receiver.shutdown(deadline);
+        this.receivers.delete(id);
+      }
+    }
+    for (const [id, router] of next.routers) {
+      if (this.receivers.has(id)) continue;
+      const receiver = this.createReceiver(config, id, router);
+      await receiver.start();
+      this.receivers.set(id, receiver);
+      replaced.push([id, receiver]);
+    }
+    this.current = next;
+
+    if (!isDeepStrictEqual(old.config.service.memory, config.service.memory)) {
+      this.memory.stop();
+      this.memory = new MemoryGuard(
+        config.service.memory.soft_limit_mib,
+        config.service.memory.hard_limit_mib,
+      );
+    }
+    if (old.config.service.admin.endpoint !== config.service.admin.endpoint) {
+      await this.admin.stop();
+      this.admin = this.createAdmin(config);
+      await this.admin.start();
+    }
+    // What the old exporters accepted still goes out (or is counted) before they close.
+    await Promise.all([...old.exporters.values()].map((e) => e.shutdown(deadline)));
+    this.logger.info(
+      {
+        receivers: [...this.receivers.keys()],
+        restarted: replaced.map(([id]) => id),
+        exporters: [...next.exporters.keys()],
+      },
+      'config reloaded',
+    );
+  }
+
   /** Stops receivers (in-flight requests finish), then drains exporters until the deadline. */
-  async shutdown(timeoutMs = this.config.service.shutdown_timeout_ms): Promise<void> {
+  async shutdown(timeoutMs = this.current.config.service.shutdown_timeout_ms): Promise<void> {
     this.stopping = true;
     this.serving = false;
     const deadline = AbortSignal.timeout(timeoutMs);
     await Promise.all([...this.receivers.values()].map((r) => r.shutdown(deadline)));
-    await Promise.all([...this.exporters.values()].map((e) => e.shutdown(deadline)));
+    await Promise.all([...this.current.exporters.values()].map((e) => e.shutdown(deadline)));
     await this.admin.stop();
     this.memory.stop();
   }

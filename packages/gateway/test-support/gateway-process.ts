@@ -15,6 +15,7 @@ export interface GatewayProcess {
   grpcAddress: string | undefined;
   adminUrl: string;
   dir: string;
+  configPath: string;
   output(): string;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -24,11 +25,12 @@ export interface GatewayProcess {
 export async function startGateway(
   yaml: string,
   env: Record<string, string> = {},
+  extraArgs: string[] = [],
 ): Promise<GatewayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
   const configPath = join(dir, 'gateway.yaml');
   writeFileSync(configPath, yaml);
-  const child = spawn(process.execPath, [cli, '--config', configPath], {
+  const child = spawn(process.execPath, [cli, '--config', configPath, ...extraArgs], {
     cwd: dir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,6 +61,7 @@ export async function startGateway(
     grpcAddress: endpoint('OTLP/gRPC receiver listening'),
     adminUrl: `http://${endpoint('admin server listening')}`,
     dir,
+    configPath,
     output: () => output,
     stop: (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);

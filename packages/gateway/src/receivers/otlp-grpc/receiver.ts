@@ -30,7 +30,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
   private shutdownPromise: Promise<void> | undefined;
   private readonly settings: Settings;
   private readonly config: OtlpGrpcReceiverConfig;
-  private readonly next: BatchConsumer;
+  private next: BatchConsumer;
 
   constructor(settings: Settings, config: OtlpGrpcReceiverConfig, next: BatchConsumer) {
     this.settings = settings;
@@ -110,6 +110,11 @@ export class OtlpGrpcReceiver implements Lifecycle {
     }
     this.settings.metrics.receiverAccepted.inc(labels, batch.items);
     callback(null, successBody(signal, rejected, message, 'proto'));
+  }
+
+  /** Points the receiver at new pipelines (hot reload) without closing its listener. */
+  retarget(next: BatchConsumer): void {
+    this.next = next;
   }
 
   start(): Promise<void> {

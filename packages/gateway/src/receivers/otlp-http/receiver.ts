@@ -45,7 +45,7 @@ export class OtlpHttpReceiver implements Lifecycle {
   private shutdownPromise: Promise<void> | undefined;
   private readonly settings: Settings;
   private readonly config: OtlpHttpReceiverConfig;
-  private readonly next: BatchConsumer;
+  private next: BatchConsumer;
 
   constructor(settings: Settings, config: OtlpHttpReceiverConfig, next: BatchConsumer) {
     this.settings = settings;
@@ -65,6 +65,11 @@ export class OtlpHttpReceiver implements Lifecycle {
   get port(): number {
     const address = this.server.address();
     return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  /** Points the receiver at new pipelines (hot reload) without closing its listener. */
+  retarget(next: BatchConsumer): void {
+    this.next = next;
   }
 
   start(): Promise<void> {
