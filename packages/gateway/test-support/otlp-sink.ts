@@ -10,6 +10,8 @@ export interface Sink {
   url: string;
   /** Span names received, in arrival order. */
   spans: string[];
+  /** The tenant.id resource attribute of each span received ('' when absent). */
+  tenants: string[];
   requests: number;
   behaviour: { delayMs: number; status: number; hang: boolean; retryAfter?: string };
   close(): Promise<void>;
@@ -18,6 +20,7 @@ export interface Sink {
 export async function startSink(): Promise<Sink> {
   const sink: Omit<Sink, 'url' | 'close'> = {
     spans: [],
+    tenants: [],
     requests: 0,
     behaviour: { delayMs: 0, status: 200, hang: false },
   };
@@ -32,8 +35,15 @@ export async function startSink(): Promise<Sink> {
         if (status === 200 && req.url === '/v1/traces') {
           let body = Buffer.concat(chunks);
           if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-          for (const rs of decodeTraceRequest(body).resourceSpans)
-            for (const ss of rs.scopeSpans) for (const s of ss.spans) sink.spans.push(s.name);
+          for (const rs of decodeTraceRequest(body).resourceSpans) {
+            const tenant = rs.resource?.attributes.find((a) => a.key === 'tenant.id')?.value;
+            for (const ss of rs.scopeSpans) {
+              for (const s of ss.spans) {
+                sink.spans.push(s.name);
+                sink.tenants.push(tenant && 'stringValue' in tenant ? tenant.stringValue : '');
+              }
+            }
+          }
         }
         res.writeHead(status, {
           'content-type': 'application/x-protobuf',

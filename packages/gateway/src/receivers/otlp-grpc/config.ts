@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authConfigSchema } from '../auth.ts';
 import { hostPort } from '../otlp-http/config.ts';
 
 export const otlpGrpcReceiverConfigSchema = z
@@ -18,6 +19,7 @@ export const otlpGrpcReceiverConfigSchema = z
       .max(1000)
       .default(32)
       .describe('Deepest AnyValue nesting accepted.'),
+    auth: authConfigSchema,
     retry_after_s: z
       .number()
       .int()

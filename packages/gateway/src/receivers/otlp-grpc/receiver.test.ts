@@ -1,7 +1,7 @@
 // The built CLI's OTLP/gRPC receiver, driven by the official OpenTelemetry gRPC exporter and a raw
 // @grpc/grpc-js client for the status codes.
 import type { ServiceError } from '@grpc/grpc-js';
-import { Client, credentials, status } from '@grpc/grpc-js';
+import { Client, Metadata, credentials, status } from '@grpc/grpc-js';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -33,6 +33,7 @@ function call(
   address: string,
   path: string,
   body: Uint8Array,
+  metadata = new Metadata(),
 ): Promise<{ error: ServiceError | null; response: Buffer | undefined }> {
   const client = new Client(address, credentials.createInsecure());
   return new Promise((resolve) => {
@@ -41,6 +42,7 @@ function call(
       (b: Buffer) => b,
       (b: Buffer) => b,
       Buffer.from(body),
+      metadata,
       (error, response) => {
         client.close();
         resolve({ error, response });
@@ -97,6 +99,7 @@ describe('OTLP/gRPC receiver', () => {
     await gateway?.stop('SIGKILL');
     gateway = undefined;
     sink.spans.length = 0;
+    sink.tenants.length = 0;
     sink.behaviour = { delayMs: 0, status: 200, hang: false };
   });
 
@@ -139,5 +142,27 @@ describe('OTLP/gRPC receiver', () => {
     expect(details.includes(Buffer.from('type.googleapis.com/google.rpc.RetryInfo'))).toBe(true);
     // RetryInfo.retry_delay.seconds = 3 → bytes 0x0a 0x02 0x08 0x03 inside the Any value
     expect(details.includes(Buffer.from([0x0a, 0x02, 0x08, 0x03]))).toBe(true);
+  });
+
+  it('answers UNAUTHENTICATED without a known credential and accepts a bearer token', async () => {
+    const token = 'grpc-tenant-token-0123456789';
+    gateway = await startGateway(
+      config(sink.url, '{ capacity: 100 }').replace(
+        'otlp_grpc: { endpoint: 127.0.0.1:0, retry_after_s: 3 }',
+        'otlp_grpc: { endpoint: 127.0.0.1:0, auth: { tenants: { ops: { bearer_token: "${env:TOKEN}" } } } }',
+      ),
+      { TOKEN: token },
+    );
+    const refused = await call(gateway.grpcAddress!, TRACE_EXPORT, oneSpan('anonymous'));
+    expect(refused.error!.code).toBe(status.UNAUTHENTICATED);
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${token}`);
+    expect(
+      (await call(gateway.grpcAddress!, TRACE_EXPORT, oneSpan('ops-span'), metadata)).error,
+    ).toBeNull();
+    const deadline = Date.now() + 10_000;
+    while (!sink.spans.includes('ops-span') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(sink.tenants[sink.spans.indexOf('ops-span')]).toBe('ops');
   });
 });

@@ -6,6 +6,7 @@ import type { BatchConsumer, Refusal } from '../../pipeline/consumer.ts';
 import type { Signal } from '../../signal.ts';
 import { batchOf, codecs } from '../../signal.ts';
 import { successBody } from '../otlp-http/responses.ts';
+import { Authenticator, applyTenant } from '../auth.ts';
 import { rejectInvalid } from '../validate.ts';
 import type { OtlpGrpcReceiverConfig } from './config.ts';
 import { retryInfoMetadata } from './status.ts';
@@ -31,11 +32,13 @@ export class OtlpGrpcReceiver implements Lifecycle {
   private readonly settings: Settings;
   private readonly config: OtlpGrpcReceiverConfig;
   private next: BatchConsumer;
+  private readonly auth: Authenticator | undefined;
 
   constructor(settings: Settings, config: OtlpGrpcReceiverConfig, next: BatchConsumer) {
     this.settings = settings;
     this.config = config;
     this.next = next;
+    this.auth = config.auth ? new Authenticator(config.auth) : undefined;
     this.server = new Server({
       'grpc.max_receive_message_length': config.max_recv_msg_size_mib * 1024 * 1024,
     });
@@ -52,8 +55,13 @@ export class OtlpGrpcReceiver implements Lifecycle {
         },
       };
       this.server.addService(definition, {
-        Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) =>
-          this.export(signal, call.request, callback),
+        Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
+          const header = (name: string) => {
+            const value = call.metadata.get(name)[0];
+            return typeof value === 'string' ? value : undefined;
+          };
+          this.export(signal, call.request, header, callback);
+        },
       });
     }
   }
@@ -82,7 +90,24 @@ export class OtlpGrpcReceiver implements Lifecycle {
     }
   }
 
-  private export(signal: Signal, body: Buffer, callback: sendUnaryData<Buffer>): void {
+  private export(
+    signal: Signal,
+    body: Buffer,
+    header: (name: string) => string | undefined,
+    callback: sendUnaryData<Buffer>,
+  ): void {
+    let tenant: string | undefined;
+    if (this.auth) {
+      tenant = this.auth.tenantOf(header);
+      if (tenant === undefined) {
+        this.settings.metrics.receiverRefused.inc({
+          receiver: this.settings.id,
+          signal,
+          reason: 'unauthorized',
+        });
+        return callback({ code: status.UNAUTHENTICATED, details: 'missing or unknown credential' });
+      }
+    }
     const early = this.next.precheck(signal);
     if (early) return this.refuse(signal, early, callback);
     let request;
@@ -101,6 +126,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
       });
     }
     const batch = batchOf(signal, request);
+    if (tenant !== undefined) applyTenant(batch, tenant);
     const labels = { receiver: this.settings.id, signal };
     this.settings.metrics.receiverReceived.inc(labels, batch.items);
     const { rejected, message } = rejectInvalid(batch);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authConfigSchema } from '../auth.ts';
 
 export const hostPort = z
   .string()
@@ -27,6 +28,7 @@ export const otlpHttpReceiverConfigSchema = z
       .max(1000)
       .default(32)
       .describe('Deepest AnyValue nesting accepted.'),
+    auth: authConfigSchema,
     retry_after_s: z
       .number()
       .int()

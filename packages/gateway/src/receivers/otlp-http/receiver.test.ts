@@ -100,7 +100,73 @@ describe('OTLP/HTTP receiver', () => {
     await gateway?.stop('SIGKILL');
     gateway = undefined;
     sink.spans.length = 0;
+    sink.tenants.length = 0;
     sink.behaviour = { delayMs: 0, status: 200, hang: false };
+  });
+
+  it('authenticates with bearer tokens or API keys and stamps the tenant', async () => {
+    const tokenA = 'team-a-token-0123456789';
+    const keyB = 'team-b-key-0123456789ab';
+    gateway = await startGateway(
+      config(
+        upstream('otlp_http', sink.url),
+        'otlp_http',
+        'auth: { tenants: { team-a: { bearer_token: "${env:TOKEN_A}" }, team-b: { api_key: "${env:KEY_B}" } } }',
+      ),
+      { TOKEN_A: tokenA, KEY_B: keyB },
+    );
+    const url = `${gateway.otlpUrl}/v1/traces`;
+    const none = await post(url, traceBody(['anonymous']), proto);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expect(
+      (
+        await post(url, traceBody(['wrong']), {
+          ...proto,
+          authorization: 'Bearer not-a-known-token-000',
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await post(url, traceBody(['from-a']), { ...proto, authorization: `Bearer ${tokenA}` }))
+        .status,
+    ).toBe(200);
+    expect((await post(url, traceBody(['from-b']), { ...proto, 'x-api-key': keyB })).status).toBe(
+      200,
+    );
+    const spoof = JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'tenant.id', value: { stringValue: 'team-a' } }] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: '0102030405060708090a0b0c0d0e0f10',
+                  spanId: '0102030405060708',
+                  name: 'spoofed',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(
+      (await post(url, spoof, { 'content-type': 'application/json', 'x-api-key': keyB })).status,
+    ).toBe(200);
+    await until('three spans', () => sink.spans.length === 3);
+    expect(Object.fromEntries(sink.spans.map((name, i) => [name, sink.tenants[i]]))).toEqual({
+      'from-a': 'team-a',
+      'from-b': 'team-b',
+      spoofed: 'team-b',
+    });
+    const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /otelgw_receiver_refused_requests_total\{receiver="otlp_http",signal="traces",reason="unauthorized"\} 2/,
+    );
+    expect(gateway.output()).not.toContain(tokenA);
+    expect(gateway.output()).not.toContain(keyB);
   });
 
   it('answers every case of the status-code table', async () => {

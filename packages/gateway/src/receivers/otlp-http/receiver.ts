@@ -5,6 +5,7 @@ import type { Lifecycle, Settings } from '../../component.ts';
 import type { BatchConsumer, Refusal } from '../../pipeline/consumer.ts';
 import type { Signal } from '../../signal.ts';
 import { batchOf, codecs } from '../../signal.ts';
+import { Authenticator, applyTenant } from '../auth.ts';
 import { rejectInvalid } from '../validate.ts';
 import { BadBodyEncoding, BodyTooLarge, readBody } from './body.ts';
 import type { OtlpHttpReceiverConfig } from './config.ts';
@@ -46,11 +47,13 @@ export class OtlpHttpReceiver implements Lifecycle {
   private readonly settings: Settings;
   private readonly config: OtlpHttpReceiverConfig;
   private next: BatchConsumer;
+  private readonly auth: Authenticator | undefined;
 
   constructor(settings: Settings, config: OtlpHttpReceiverConfig, next: BatchConsumer) {
     this.settings = settings;
     this.config = config;
     this.next = next;
+    this.auth = config.auth ? new Authenticator(config.auth) : undefined;
     this.server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000 }, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         settings.logger.error({ err: error }, 'request handling failed');
@@ -199,6 +202,26 @@ export class OtlpHttpReceiver implements Lifecycle {
         encoding,
       );
     }
+    let tenant: string | undefined;
+    if (this.auth) {
+      tenant = this.auth.tenantOf((name) => {
+        const value = req.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      });
+      if (tenant === undefined) {
+        count('unauthorized');
+        res.setHeader('connection', 'close');
+        return this.reply(
+          res,
+          401,
+          statusBody(RpcCode.UNAUTHENTICATED, 'missing or unknown credential', encoding),
+          encoding,
+          {
+            'www-authenticate': 'Bearer',
+          },
+        );
+      }
+    }
     const early = this.next.precheck(signal);
     if (early) {
       res.setHeader('connection', 'close');
@@ -269,6 +292,7 @@ export class OtlpHttpReceiver implements Lifecycle {
       );
     }
     const batch = batchOf(signal, request);
+    if (tenant !== undefined) applyTenant(batch, tenant);
     const labels = { receiver: this.settings.id, signal };
     this.settings.metrics.receiverReceived.inc(labels, batch.items);
     const { rejected, message } = rejectInvalid(batch);
