@@ -1,0 +1,235 @@
+// Gateway throughput benchmark: spans per second through a no-op pipeline (OTLP/HTTP protobuf
+// in, OTLP/HTTP out to a sink) and CPU-seconds per million spans, beside a pass-through proxy
+// that forwards bodies without decoding (the floor), measured in the same run, alternating.
+// Every process is separate: load generator (this one), system under test, sink.
+//
+//   node bench/run.ts            print the table
+//   node bench/run.ts --write    also write it into README.md between the bench markers
+// GATEWAY_BENCH_PROFILE=DIR writes a V8 CPU profile of the gateway there; GATEWAY_BENCH_NODE_FLAGS
+// passes flags to the gateway's node (e.g. --max-semi-space-size=32).
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KeyValue, Span } from '@org/otlp';
+import { encodeTraceRequest } from '@org/otlp';
+import { Pool } from 'undici';
+
+const SPANS_PER_REQUEST = 200;
+const REQUESTS_PER_ROUND = 1500;
+const CONCURRENCY = 16;
+const ROUNDS = 3;
+const ROUND_LIMIT_MS = 120_000;
+const here = import.meta.dirname;
+const CLK_TCK = 100; // Linux USER_HZ
+
+/** 200 spans × 10 attributes, the same shape as the codec benchmark's fixture. */
+function fixture(): Uint8Array {
+  const spans: Span[] = [];
+  for (let i = 0; i < SPANS_PER_REQUEST; i++) {
+    const attributes: KeyValue[] = [];
+    for (let a = 0; a < 10; a++) {
+      attributes.push({
+        key: `attr.${a}`,
+        value: a % 2 ? { stringValue: `value-${i}-${a}` } : { intValue: BigInt(i * 100 + a) },
+      });
+    }
+    spans.push({
+      traceId: Uint8Array.from({ length: 16 }, (_, j) => (j + i) % 255 || 1),
+      spanId: Uint8Array.from({ length: 8 }, (_, j) => (j + i) % 255 || 1),
+      traceState: '',
+      parentSpanId: new Uint8Array(0),
+      flags: 0x101,
+      name: `GET /inventory/${i % 7}`,
+      kind: 2,
+      startTimeUnixNano: 1_795_000_000_000_000_000n + BigInt(i),
+      endTimeUnixNano: 1_795_000_000_005_000_000n + BigInt(i),
+      attributes,
+      droppedAttributesCount: 0,
+      events: [],
+      droppedEventsCount: 0,
+      links: [],
+      droppedLinksCount: 0,
+      status: undefined,
+    });
+  }
+  const resource = {
+    attributes: [{ key: 'service.name', value: { stringValue: 'bench' } }],
+    droppedAttributesCount: 0,
+    entityRefs: [],
+  };
+  return encodeTraceRequest({
+    resourceSpans: [
+      { resource, schemaUrl: '', scopeSpans: [{ scope: undefined, schemaUrl: '', spans }] },
+    ],
+  });
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+function run(args: string[], cwd = here): ChildProcess {
+  return spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function waitListening(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/`, { method: 'GET' }).then(
+      () => true,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+async function sinkCount(port: number): Promise<number> {
+  return Number(await (await fetch(`http://127.0.0.1:${port}/`)).text());
+}
+
+/** Sends the fixture REQUESTS_PER_ROUND times with CONCURRENCY in flight; bounded in time. */
+async function load(port: number, body: Uint8Array): Promise<{ ok: number; wallMs: number }> {
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONCURRENCY });
+  let next = 0;
+  let ok = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < REQUESTS_PER_ROUND && performance.now() - started < ROUND_LIMIT_MS) {
+      next++;
+      const response = await pool.request({
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body,
+      });
+      await response.body.dump();
+      if (response.statusCode === 200) ok++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const wallMs = performance.now() - started;
+  await pool.close();
+  return { ok, wallMs };
+}
+
+interface Result {
+  spansPerSecond: number;
+  cpuPerMillion: number;
+}
+
+async function measure(
+  target: 'gateway' | 'proxy',
+  sinkPort: number,
+  body: Uint8Array,
+): Promise<Result> {
+  const port = await freePort();
+  let child: ChildProcess;
+  if (target === 'proxy') child = run(['proxy.ts', String(port), `http://127.0.0.1:${sinkPort}`]);
+  else {
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
+    writeFileSync(
+      join(dir, 'gateway.yaml'),
+      `receivers:
+  otlp_http: { endpoint: 127.0.0.1:${port} }
+exporters:
+  otlp_http:
+    endpoint: http://127.0.0.1:${sinkPort}
+    compression: none
+    sending_queue: { capacity: 2000, consumers: 16 }
+service:
+  admin: { endpoint: 127.0.0.1:0 }
+  log_level: warn
+  memory: { soft_limit_mib: 1024, hard_limit_mib: 1536 }
+  pipelines:
+    traces: { receivers: [otlp_http], exporters: [otlp_http] }
+`,
+    );
+    const profile = process.env.GATEWAY_BENCH_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.GATEWAY_BENCH_PROFILE}`]
+      : [];
+    const v8 = process.env.GATEWAY_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+    child = run(
+      [
+        ...v8,
+        ...profile,
+        join(here, '..', 'dist', 'cli.js'),
+        '--config',
+        join(dir, 'gateway.yaml'),
+      ],
+      dir,
+    );
+  }
+  await waitListening(port);
+  await load(port, body); // warm-up
+  const before = await sinkCount(sinkPort);
+  const cpuBefore = cpuSeconds(child.pid!);
+  const { ok, wallMs } = await load(port, body);
+  // Wait until the sink has everything the system under test acknowledged.
+  for (let i = 0; i < 600 && (await sinkCount(sinkPort)) - before < ok; i++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  const cpu = cpuSeconds(child.pid!) - cpuBefore;
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+  const spans = ok * SPANS_PER_REQUEST;
+  return { spansPerSecond: (spans * 1000) / wallMs, cpuPerMillion: (cpu * 1e6) / spans };
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const body = fixture();
+const sinkPort = await freePort();
+const sink = run(['sink.ts', String(sinkPort)]);
+await waitListening(sinkPort);
+const results: Record<'gateway' | 'proxy', Result[]> = { gateway: [], proxy: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  for (const target of ['proxy', 'gateway'] as const) {
+    const result = await measure(target, sinkPort, body);
+    results[target].push(result);
+    console.error(
+      `${target} round ${round + 1}: ${Math.round(result.spansPerSecond)} spans/s, ${result.cpuPerMillion.toFixed(2)} CPU-s per million spans`,
+    );
+  }
+}
+sink.kill('SIGTERM');
+
+const row = (name: string, list: Result[]) =>
+  `| ${name} | ${Math.round(median(list.map((r) => r.spansPerSecond))).toLocaleString('en-US')} | ${median(list.map((r) => r.cpuPerMillion)).toFixed(2)} |`;
+const gw = median(results.gateway.map((r) => r.cpuPerMillion));
+const px = median(results.proxy.map((r) => r.cpuPerMillion));
+const table = [
+  `Load: ${REQUESTS_PER_ROUND} OTLP/HTTP protobuf requests of ${SPANS_PER_REQUEST} spans × 10 attributes (${body.length} bytes) per round, ${CONCURRENCY} in flight, from a separate process; a separate sink answers 200 at once. Median of ${ROUNDS} alternating rounds. Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.versions.node}.`,
+  '',
+  '| system under test | spans/s | CPU-seconds per million spans |',
+  '| --- | ---: | ---: |',
+  row('otel-gateway (decode, validate, queue, encode, export)', results.gateway),
+  row('pass-through proxy, no decode (floor)', results.proxy),
+  '',
+  `The gateway costs ${(gw / px).toFixed(2)}× the CPU of the proxy per span.`,
+].join('\n');
+console.log(table);
+
+if (process.argv.includes('--write')) {
+  const readme = join(here, '..', 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < 0) throw new Error('README.md lacks the bench markers');
+  writeFileSync(readme, `${text.slice(0, i + start.length)}\n${table}\n${text.slice(j)}`);
+}
