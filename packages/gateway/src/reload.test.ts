@@ -1,12 +1,12 @@
 // Hot reload of the built CLI: SIGHUP or a saved file switches destinations without losing what
 // was accepted before; an invalid new config is rejected and the running one keeps working.
 import { writeFileSync } from 'node:fs';
-import { encodeTraceRequest } from '@org/otlp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayProcess } from '../test-support/gateway-process.ts';
 import { startGateway } from '../test-support/gateway-process.ts';
 import type { Sink } from '../test-support/otlp-sink.ts';
 import { startSink } from '../test-support/otlp-sink.ts';
+import { traceRequestBytes } from '../test-support/spans.ts';
 
 const config = (sinkUrl: string) => `
 receivers:
@@ -21,41 +21,7 @@ service:
     traces: { receivers: [otlp_http], exporters: [otlp_http] }
 `;
 
-const body = (name: string) =>
-  encodeTraceRequest({
-    resourceSpans: [
-      {
-        resource: undefined,
-        schemaUrl: '',
-        scopeSpans: [
-          {
-            scope: undefined,
-            schemaUrl: '',
-            spans: [
-              {
-                traceId: Uint8Array.from({ length: 16 }, (_, i) => i + 1),
-                spanId: Uint8Array.from({ length: 8 }, (_, i) => i + 1),
-                traceState: '',
-                parentSpanId: new Uint8Array(0),
-                flags: 0,
-                name,
-                kind: 0,
-                startTimeUnixNano: 1n,
-                endTimeUnixNano: 2n,
-                attributes: [],
-                droppedAttributesCount: 0,
-                events: [],
-                droppedEventsCount: 0,
-                links: [],
-                droppedLinksCount: 0,
-                status: undefined,
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  });
+const body = (name: string) => traceRequestBytes([name]);
 
 async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

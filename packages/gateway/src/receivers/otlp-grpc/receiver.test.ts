@@ -5,12 +5,14 @@ import { Client, Metadata, credentials, status } from '@grpc/grpc-js';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { encodeTraceRequest } from '@org/otlp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayProcess } from '../../../test-support/gateway-process.ts';
 import { startGateway } from '../../../test-support/gateway-process.ts';
 import type { Sink } from '../../../test-support/otlp-sink.ts';
 import { startSink } from '../../../test-support/otlp-sink.ts';
+import { traceRequestBytes } from '../../../test-support/spans.ts';
+
+const oneSpan = (name: string) => traceRequestBytes([name]);
 
 const config = (sinkUrl: string, queue: string) => `
 receivers:
@@ -48,43 +50,6 @@ function call(
         resolve({ error, response });
       },
     );
-  });
-}
-
-function oneSpan(name: string): Uint8Array {
-  return encodeTraceRequest({
-    resourceSpans: [
-      {
-        resource: undefined,
-        schemaUrl: '',
-        scopeSpans: [
-          {
-            scope: undefined,
-            schemaUrl: '',
-            spans: [
-              {
-                traceId: Uint8Array.from({ length: 16 }, (_, i) => i + 1),
-                spanId: Uint8Array.from({ length: 8 }, (_, i) => i + 1),
-                traceState: '',
-                parentSpanId: new Uint8Array(0),
-                flags: 0,
-                name,
-                kind: 0,
-                startTimeUnixNano: 1n,
-                endTimeUnixNano: 2n,
-                attributes: [],
-                droppedAttributesCount: 0,
-                events: [],
-                droppedEventsCount: 0,
-                links: [],
-                droppedLinksCount: 0,
-                status: undefined,
-              },
-            ],
-          },
-        ],
-      },
-    ],
   });
 }
 

@@ -5,12 +5,13 @@ import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { decodeTraceResponse, encodeTraceRequest } from '@org/otlp';
+import { decodeTraceResponse } from '@org/otlp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayProcess } from '../../../test-support/gateway-process.ts';
 import { startGateway } from '../../../test-support/gateway-process.ts';
 import type { Sink } from '../../../test-support/otlp-sink.ts';
 import { startSink } from '../../../test-support/otlp-sink.ts';
+import { traceRequestBytes as traceBody } from '../../../test-support/spans.ts';
 
 const config = (exporters: string, pipelineExporters: string, receiver = '') => `
 receivers:
@@ -33,49 +34,6 @@ const upstream = (id: string, url: string, queue = '{ capacity: 100, consumers: 
     sending_queue: ${queue}
     retry_on_failure: { initial_interval_ms: 100, max_interval_ms: 500, max_elapsed_ms: 60000 }
 `;
-
-/** A protobuf trace request with one span per name (ids valid unless `traceId` says otherwise). */
-function traceBody(
-  names: string[],
-  traceId = Uint8Array.from({ length: 16 }, (_, i) => i + 1),
-): Uint8Array {
-  return encodeTraceRequest({
-    resourceSpans: [
-      {
-        resource: {
-          attributes: [{ key: 'service.name', value: { stringValue: 'test' } }],
-          droppedAttributesCount: 0,
-          entityRefs: [],
-        },
-        schemaUrl: '',
-        scopeSpans: [
-          {
-            scope: undefined,
-            schemaUrl: '',
-            spans: names.map((name, i) => ({
-              traceId,
-              spanId: Uint8Array.from({ length: 8 }, (_, j) => j + 1 + i),
-              traceState: '',
-              parentSpanId: new Uint8Array(0),
-              flags: 0,
-              name,
-              kind: 1,
-              startTimeUnixNano: 1n,
-              endTimeUnixNano: 2n,
-              attributes: [],
-              droppedAttributesCount: 0,
-              events: [],
-              droppedEventsCount: 0,
-              links: [],
-              droppedLinksCount: 0,
-              status: undefined,
-            })),
-          },
-        ],
-      },
-    ],
-  });
-}
 
 const post = (url: string, body: Uint8Array | string, headers: Record<string, string>) =>
   fetch(url, { method: 'POST', body, headers });
