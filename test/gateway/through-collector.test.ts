@@ -24,11 +24,25 @@ const cli = join(
   'cli.js',
 );
 
-describe('gateway → Collector → backends', () => {
+// The same journey through each upstream exporter: OTLP/HTTP and OTLP/gRPC to the Collector.
+const upstreams = [
+  {
+    exporter: 'otlp_http',
+    yaml: '  otlp_http/collector:\n    endpoint: ${env:COLLECTOR_URL}',
+    env: (env: StackEnv) => env.OTELCOL_OTLP_HTTP_URL,
+  },
+  {
+    exporter: 'otlp_grpc',
+    yaml: '  otlp_grpc/collector:\n    endpoint: ${env:COLLECTOR_URL}\n    tls: { insecure: true }',
+    env: (env: StackEnv) => env.OTELCOL_OTLP_GRPC_ENDPOINT,
+  },
+];
+
+describe.each(upstreams)('gateway → $exporter → Collector → backends', (upstream) => {
   let stack: { env: StackEnv; release: () => void };
   let stopGateway: () => Promise<number | null>;
   let gatewayUrl = '';
-  const service = `e2e-gateway-${randomUUID().slice(0, 8)}`;
+  const service = `e2e-gateway-${upstream.exporter}-${randomUUID().slice(0, 8)}`;
   const resource = resourceFromAttributes({ 'service.name': service });
 
   beforeAll(async () => {
@@ -39,18 +53,17 @@ describe('gateway → Collector → backends', () => {
       `receivers:
   otlp_http: { endpoint: 127.0.0.1:0 }
 exporters:
-  otlp_http/collector:
-    endpoint: \${env:COLLECTOR_URL}
+${upstream.yaml}
 service:
   admin: { endpoint: 127.0.0.1:0 }
   pipelines:
-    traces: { receivers: [otlp_http], exporters: [otlp_http/collector] }
-    metrics: { receivers: [otlp_http], exporters: [otlp_http/collector] }
-    logs: { receivers: [otlp_http], exporters: [otlp_http/collector] }
+    traces: { receivers: [otlp_http], exporters: [${upstream.exporter}/collector] }
+    metrics: { receivers: [otlp_http], exporters: [${upstream.exporter}/collector] }
+    logs: { receivers: [otlp_http], exporters: [${upstream.exporter}/collector] }
 `,
     );
     const child = spawn(process.execPath, [cli, '--config', join(dir, 'gateway.yaml')], {
-      env: { ...process.env, COLLECTOR_URL: stack.env.OTELCOL_OTLP_HTTP_URL },
+      env: { ...process.env, COLLECTOR_URL: upstream.env(stack.env) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<number | null>((resolve) =>

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { EncodedBatch } from './encoded-batch.ts';
 import type { BatchConsumer } from './pipeline/consumer.ts';
-import type { Batch, Signal } from './signal.ts';
+import type { Signal } from './signal.ts';
 import type { GatewayMetrics } from './telemetry/metrics.ts';
 
 /**
@@ -26,14 +27,14 @@ export interface Settings {
 }
 
 /**
- * A destination. `offer` never blocks: it takes ownership of the batch and returns true, or
- * returns false when full (the receiver then applies backpressure). An exporter never mutates a
- * batch, so one batch is shared by every exporter of a fan-out.
+ * A destination. `offer` never blocks: it takes the encoded batch and returns true, or returns
+ * false when full (the receiver then applies backpressure). Encoded batches are immutable, so
+ * one encoding is shared by every exporter of a fan-out.
  */
 export interface Exporter extends Lifecycle {
   readonly id: string;
   hasRoom(): boolean;
-  offer(batch: Batch): boolean;
+  offer(batch: EncodedBatch): boolean;
   /** True while the destination answers (for /readyz: not ready when every exporter fails). */
   healthy(): boolean;
 }

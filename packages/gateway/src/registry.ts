@@ -1,6 +1,7 @@
 import type { ExporterFactory, ReceiverFactory } from './component.ts';
 import { debugExporterFactory } from './exporters/debug/factory.ts';
 import { fileExporterFactory } from './exporters/file/factory.ts';
+import { otlpGrpcExporterFactory } from './exporters/otlp-grpc/factory.ts';
 import { otlpHttpExporterFactory } from './exporters/otlp-http/factory.ts';
 import { otlpGrpcReceiverFactory } from './receivers/otlp-grpc/factory.ts';
 import { otlpHttpReceiverFactory } from './receivers/otlp-http/factory.ts';
@@ -11,8 +12,7 @@ export const receiverFactories: ReadonlyMap<string, ReceiverFactory> = new Map(
 );
 
 export const exporterFactories: ReadonlyMap<string, ExporterFactory> = new Map(
-  [otlpHttpExporterFactory, fileExporterFactory, debugExporterFactory].map((f) => [
-    f.type,
-    f as ExporterFactory,
-  ]),
+  [otlpHttpExporterFactory, otlpGrpcExporterFactory, fileExporterFactory, debugExporterFactory].map(
+    (f) => [f.type, f as ExporterFactory],
+  ),
 );

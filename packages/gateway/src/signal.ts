@@ -38,6 +38,12 @@ export interface Batch<S extends Signal = Signal> {
   items: number;
   /** Set by an authenticating receiver; processors may route on it. */
   tenant?: string | undefined;
+  /**
+   * The protobuf encoding of `request` exactly as it stands, when known (a receiver sets it to
+   * the bytes it decoded when it changed nothing), so an unchanged request is never re-encoded.
+   * Whoever mutates `request` must clear it.
+   */
+  wire?: Uint8Array | undefined;
 }
 
 /** Per-signal codec entry points and the names OTLP uses for them. */

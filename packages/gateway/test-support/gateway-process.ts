@@ -9,7 +9,7 @@ const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
 
 export interface GatewayProcess {
   child: ChildProcess;
-  /** Base URL of the OTLP/HTTP receiver. */
+  /** Base URL of the OTLP/HTTP receiver (https:// when it serves TLS). */
   otlpUrl: string;
   /** host:port of the OTLP/gRPC receiver, when configured. */
   grpcAddress: string | undefined;
@@ -41,14 +41,15 @@ export async function startGateway(
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
-  const endpoint = (message: string) => {
+  const listening = (message: string) => {
     for (const line of output.split('\n')) {
       if (!line.startsWith('{')) continue;
-      const entry = JSON.parse(line) as { msg?: string; endpoint?: string };
-      if (entry.msg === message) return entry.endpoint;
+      const entry = JSON.parse(line) as { msg?: string; endpoint?: string; tls?: boolean };
+      if (entry.msg === message) return entry;
     }
     return undefined;
   };
+  const endpoint = (message: string) => listening(message)?.endpoint;
   const deadline = Date.now() + 15_000;
   while (!output.includes('"gateway started"')) {
     if (child.exitCode !== null || Date.now() > deadline)
@@ -57,7 +58,7 @@ export async function startGateway(
   }
   return {
     child,
-    otlpUrl: `http://${endpoint('OTLP/HTTP receiver listening')}`,
+    otlpUrl: `${listening('OTLP/HTTP receiver listening')?.tls ? 'https' : 'http'}://${endpoint('OTLP/HTTP receiver listening')}`,
     grpcAddress: endpoint('OTLP/gRPC receiver listening'),
     adminUrl: `http://${endpoint('admin server listening')}`,
     dir,

@@ -4,12 +4,13 @@ import { encodeTraceRequest } from '@org/otlp';
 export function traceRequestBytes(
   names: string[],
   traceId: Uint8Array = Uint8Array.from({ length: 16 }, (_, i) => i + 1),
+  service = 'test',
 ): Uint8Array {
   return encodeTraceRequest({
     resourceSpans: [
       {
         resource: {
-          attributes: [{ key: 'service.name', value: { stringValue: 'test' } }],
+          attributes: [{ key: 'service.name', value: { stringValue: service } }],
           droppedAttributesCount: 0,
           entityRefs: [],
         },

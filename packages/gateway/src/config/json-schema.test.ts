@@ -17,6 +17,7 @@ describe('gateway.schema.json', () => {
     };
     expect(Object.keys(schema.properties.exporters!.patternProperties!)).toEqual([
       '^otlp_http(/[A-Za-z0-9_.-]+)?$',
+      '^otlp_grpc(/[A-Za-z0-9_.-]+)?$',
       '^file(/[A-Za-z0-9_.-]+)?$',
       '^debug(/[A-Za-z0-9_.-]+)?$',
     ]);

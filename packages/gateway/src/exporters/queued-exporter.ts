@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Exporter, Settings } from '../component.ts';
-import type { Batch } from '../signal.ts';
+import type { EncodedBatch } from '../encoded-batch.ts';
 import type { RetryConfig, SendOutcome } from './retry.ts';
 import { SendingQueue } from './sending-queue.ts';
 
@@ -12,6 +12,13 @@ export const queueConfigSchema = z
       .positive()
       .default(1000)
       .describe('Most batches waiting; beyond it receivers refuse (backpressure).'),
+    max_size_mib: z
+      .number()
+      .positive()
+      .default(64)
+      .describe(
+        "Most encoded data held (waiting and in flight), in MiB: the queue's memory bound. Beyond it receivers refuse.",
+      ),
     consumers: z
       .number()
       .int()
@@ -26,9 +33,46 @@ export const queueConfigSchema = z
         'refuse: receivers answer 503/UNAVAILABLE so clients retry (nothing lost); drop: this destination skips the batch, counted in otelgw_exporter_dropped_items_total{reason="queue_full"}, so a dead non-critical destination never stalls the others.',
       ),
   })
-  .default({ capacity: 1000, consumers: 4, on_full: 'refuse' });
+  .default({ capacity: 1000, max_size_mib: 64, consumers: 4, on_full: 'refuse' });
 
 export type QueueConfig = z.infer<typeof queueConfigSchema>;
+
+const MIB = 1024 * 1024;
+
+export const batchConfigSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Merge incoming requests before sending.'),
+    min_items: z
+      .number()
+      .int()
+      .positive()
+      .default(8192)
+      .describe('Send a merged batch once it holds this many spans, data points or log records.'),
+    max_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(3 * MIB)
+      .describe(
+        'Never merge past this encoded size (below the common 4 MiB gRPC message limit); one larger request is sent alone.',
+      ),
+    timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(200)
+      .describe('Send whatever is merged after this long.'),
+  })
+  .default({ enabled: true, min_items: 8192, max_bytes: 3 * MIB, timeout_ms: 200 });
+
+export type BatchConfig = z.infer<typeof batchConfigSchema>;
+
+/** What every queued exporter is configured with. */
+export interface QueuedExporterOptions {
+  queue: QueueConfig;
+  batch: BatchConfig;
+  retry: RetryConfig;
+}
 
 /** `permanent: HTTP 400` → `permanent`; the metric label keeps a small fixed set of values. */
 const reasonLabel = (reason: string) =>
@@ -46,13 +90,13 @@ export class QueuedExporter implements Exporter {
   private shutdownPromise: Promise<void> | undefined;
   private readonly onShutdown: () => Promise<void>;
   private readonly dropWhenFull: boolean;
-  private readonly countFullDrop: (batch: Batch) => void;
+  private readonly unwatch: () => void;
+  private readonly countFullDrop: (batch: EncodedBatch) => void;
 
   constructor(
     settings: Settings,
-    queue: QueueConfig,
-    retry: RetryConfig,
-    send: (batch: Batch, signal: AbortSignal) => Promise<SendOutcome>,
+    { queue, batch: batching, retry }: QueuedExporterOptions,
+    send: (batch: EncodedBatch, signal: AbortSignal) => Promise<SendOutcome>,
     onShutdown: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.id = settings.id;
@@ -65,16 +109,21 @@ export class QueuedExporter implements Exporter {
       );
     const { metrics, logger } = settings;
     const id = settings.id;
-    metrics.queueCapacity.set({ exporter: id }, queue.capacity);
-    const observeSize = () => metrics.queueSize.set({ exporter: id }, this.queue.size);
+    this.unwatch = metrics.watchQueue(id, () => ({
+      size: this.queue.size,
+      capacity: queue.capacity,
+      bytes: this.queue.pendingBytes,
+      bytesCapacity: queue.max_size_mib * MIB,
+    }));
     this.queue = new SendingQueue({
       capacity: queue.capacity,
+      maxBytes: queue.max_size_mib * MIB,
       consumers: queue.consumers,
+      batching,
       retry,
       send: async (batch, signal) => {
         const outcome = await send(batch, signal);
         this.consecutiveFailures = outcome.ok ? 0 : this.consecutiveFailures + 1;
-        observeSize();
         return outcome;
       },
       events: {
@@ -106,7 +155,7 @@ export class QueuedExporter implements Exporter {
     return this.dropWhenFull || this.queue.hasRoom();
   }
 
-  offer(batch: Batch): boolean {
+  offer(batch: EncodedBatch): boolean {
     if (this.queue.offer(batch)) return true;
     if (!this.dropWhenFull) return false;
     this.countFullDrop(batch);
@@ -118,7 +167,10 @@ export class QueuedExporter implements Exporter {
   }
 
   shutdown(deadline: AbortSignal): Promise<void> {
-    this.shutdownPromise ??= this.queue.drain(deadline).then(() => this.onShutdown());
+    this.shutdownPromise ??= this.queue.drain(deadline).then(() => {
+      this.unwatch();
+      return this.onShutdown();
+    });
     return this.shutdownPromise;
   }
 }

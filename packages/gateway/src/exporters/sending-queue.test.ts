@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { Batch } from '../signal.ts';
+import { EncodedBatch } from '../encoded-batch.ts';
 import type { SendOutcome } from './retry.ts';
 import { backoffMs, parseRetryAfter, retryConfigSchema } from './retry.ts';
+import type { BatchingOptions } from './sending-queue.ts';
 import { SendingQueue } from './sending-queue.ts';
 
-const batch = (id: number, items = 1): Batch => ({
-  signal: 'traces',
-  request: { resourceSpans: [] },
-  items,
-  tenant: String(id),
-});
+/** A batch whose one byte names it; merged batches are named by their bytes joined with '+'. */
+const batch = (id: number, items = 1, signal: 'traces' | 'logs' = 'traces') =>
+  new EncodedBatch(signal, [Uint8Array.of(id)], items);
+const nameOf = (b: EncodedBatch) => [...b.body()].join('+');
+const unbatched: BatchingOptions = {
+  enabled: false,
+  min_items: 1,
+  max_bytes: 1 << 20,
+  timeout_ms: 1000,
+};
 const retry = retryConfigSchema.parse({
   initial_interval_ms: 100,
   max_interval_ms: 1000,
@@ -19,16 +24,20 @@ const retry = retryConfigSchema.parse({
 
 /** A queue over a scripted sender, with a virtual clock so retries take no real time. */
 function harness(
-  script: (b: Batch, attempt: number) => SendOutcome | Promise<SendOutcome>,
+  script: (b: EncodedBatch, attempt: number) => SendOutcome | Promise<SendOutcome>,
   capacity = 10,
   consumers = 2,
+  batching = unbatched,
+  maxBytes = 1 << 20,
 ) {
   let clock = 0;
   const attempts = new Map<string, number>();
   const log = { sent: [] as string[], dropped: [] as [string, string][], delays: [] as number[] };
   const queue = new SendingQueue({
     capacity,
+    maxBytes,
     consumers,
+    batching,
     retry,
     now: () => clock,
     sleep: async (ms) => {
@@ -37,13 +46,13 @@ function harness(
       await Promise.resolve();
     },
     send: (b) => {
-      const n = (attempts.get(b.tenant!) ?? 0) + 1;
-      attempts.set(b.tenant!, n);
+      const n = (attempts.get(nameOf(b)) ?? 0) + 1;
+      attempts.set(nameOf(b), n);
       return Promise.resolve(script(b, n));
     },
     events: {
-      sent: (b) => log.sent.push(b.tenant!),
-      dropped: (b, reason) => log.dropped.push([b.tenant!, reason]),
+      sent: (b) => log.sent.push(nameOf(b)),
+      dropped: (b, reason) => log.dropped.push([nameOf(b), reason]),
       retrying: () => undefined,
     },
   });
@@ -141,6 +150,75 @@ describe('SendingQueue', () => {
     expect(log.sent.length + log.dropped.length).toBe(4);
     expect(log.dropped.every(([, reason]) => reason.startsWith('shutdown deadline'))).toBe(true);
     expect(queue.pendingItems).toBe(0);
+  });
+});
+
+describe('SendingQueue batching', () => {
+  const batching = (min_items: number, max_bytes: number, timeout_ms = 60_000) => ({
+    enabled: true,
+    min_items,
+    max_bytes,
+    timeout_ms,
+  });
+
+  it('merges offers until min_items, then sends them as one batch', async () => {
+    const { queue, log } = harness(() => ({ ok: true }), 10, 1, batching(5, 1000));
+    for (let i = 1; i <= 4; i++) queue.offer(batch(i, 1));
+    await settle();
+    expect(log.sent).toEqual([]);
+    expect(queue.pendingItems).toBe(4);
+    queue.offer(batch(5, 1));
+    await settle();
+    expect(log.sent).toEqual(['1+2+3+4+5']);
+    expect(queue.pendingItems).toBe(0);
+  });
+
+  it('never merges past max_bytes, and sends a single oversized offer alone', async () => {
+    const { queue, log } = harness(() => ({ ok: true }), 10, 1, batching(1000, 3));
+    queue.offer(batch(1));
+    queue.offer(batch(2));
+    queue.offer(new EncodedBatch('traces', [Uint8Array.of(7, 7, 7, 7)], 1));
+    queue.offer(batch(3));
+    await queue.drain(new AbortController().signal);
+    expect(log.sent).toEqual(['1+2', '7+7+7+7', '3']);
+  });
+
+  it('keeps signals apart', async () => {
+    const { queue, log } = harness(() => ({ ok: true }), 10, 1, batching(2, 1000));
+    queue.offer(batch(1, 1, 'traces'));
+    queue.offer(batch(2, 1, 'logs'));
+    queue.offer(batch(3, 1, 'traces'));
+    queue.offer(batch(4, 1, 'logs'));
+    await settle();
+    expect(log.sent.sort()).toEqual(['1+3', '2+4']);
+  });
+
+  it('sends a partial batch after timeout_ms', async () => {
+    const { queue, log } = harness(() => ({ ok: true }), 10, 1, batching(1000, 1000, 20));
+    queue.offer(batch(1));
+    queue.offer(batch(2));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await settle();
+    expect(log.sent).toEqual(['1+2']);
+  });
+
+  it('drain sends open batches at once', async () => {
+    const { queue, log } = harness(() => ({ ok: true }), 10, 1, batching(1000, 1000));
+    queue.offer(batch(1));
+    await queue.drain(new AbortController().signal);
+    expect(log.sent).toEqual(['1']);
+  });
+
+  it('refuses once the bytes it holds reach max_bytes, counting those in flight', () => {
+    const never = new Promise<SendOutcome>(() => undefined);
+    const { queue } = harness(() => never, 100, 1, unbatched, 10);
+    const big = () => new EncodedBatch('traces', [new Uint8Array(4)], 1);
+    expect(queue.offer(big())).toBe(true); // in flight
+    expect(queue.offer(big())).toBe(true);
+    expect(queue.offer(big())).toBe(true);
+    expect(queue.pendingBytes).toBe(12);
+    expect(queue.hasRoom()).toBe(false);
+    expect(queue.offer(big())).toBe(false);
   });
 });
 

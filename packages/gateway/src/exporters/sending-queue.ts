@@ -1,22 +1,37 @@
-import type { Batch } from '../signal.ts';
+import { EncodedBatch } from '../encoded-batch.ts';
+import type { Signal } from '../signal.ts';
 import type { RetryConfig, SendOutcome } from './retry.ts';
 import { backoffMs } from './retry.ts';
 
 /** What the queue reports to the exporter's telemetry. */
 export interface QueueEvents {
-  sent(batch: Batch, attempts: number, latencyMs: number): void;
+  sent(batch: EncodedBatch, attempts: number, latencyMs: number): void;
   /** A batch given up on: non-retryable failure, retries exhausted, or shutdown deadline. */
-  dropped(batch: Batch, reason: string): void;
-  retrying(batch: Batch, attempt: number, delayMs: number, reason: string): void;
+  dropped(batch: EncodedBatch, reason: string): void;
+  retrying(batch: EncodedBatch, attempt: number, delayMs: number, reason: string): void;
+}
+
+/** How offered batches are merged before sending (the Collector's batch processor). */
+export interface BatchingOptions {
+  enabled: boolean;
+  /** A merged batch is sent as soon as it holds this many items... */
+  min_items: number;
+  /** ...or would grow past this many encoded bytes (a larger single offer is sent alone)... */
+  max_bytes: number;
+  /** ...or has waited this long. */
+  timeout_ms: number;
 }
 
 export interface SendingQueueOptions {
-  /** Most batches waiting (not counting those in flight). */
+  /** Most batches held (open, waiting, not counting those in flight). */
   capacity: number;
+  /** Most encoded bytes held, in flight included: the queue's memory bound. */
+  maxBytes: number;
   /** Batches sent at once. */
   consumers: number;
+  batching: BatchingOptions;
   retry: RetryConfig;
-  send(batch: Batch, signal: AbortSignal): Promise<SendOutcome>;
+  send(batch: EncodedBatch, signal: AbortSignal): Promise<SendOutcome>;
   events: QueueEvents;
   now?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -34,18 +49,28 @@ const defaultSleep = (ms: number, signal: AbortSignal) =>
     }
   });
 
+/** A batch still taking offers, and the timer that closes it. */
+interface OpenBatch {
+  batch: EncodedBatch;
+  timer: NodeJS.Timeout | undefined;
+}
+
 /**
  * A bounded in-memory queue with its own consumers and retry loop, one per exporter, so a slow
- * or dead destination never stalls another. `offer` is synchronous and refuses when full, which
- * lets a fan-out check every destination before accepting anything (no partial acceptance).
- * Every accepted batch ends in exactly one of `sent` or `dropped` (with a reason): nothing
- * accepted disappears uncounted.
+ * or dead destination never stalls another. `offer` is synchronous and refuses when full (by
+ * batch count or by bytes), which lets a fan-out check every destination before accepting
+ * anything (no partial acceptance). Offers are merged per signal into an open batch that closes
+ * on items, bytes or timeout. Every accepted item ends in exactly one `sent` or `dropped` (with a
+ * reason): nothing accepted disappears uncounted.
  */
 export class SendingQueue {
-  private readonly waiting: Batch[] = [];
+  private readonly waiting: EncodedBatch[] = [];
+  private readonly open = new Map<Signal, OpenBatch>();
   private inFlight = 0;
-  private waitingItems = 0;
+  private heldItems = 0;
+  private heldBytes = 0;
   private readonly stopping = new AbortController();
+  private closed = false;
   private idle: (() => void) | undefined;
   private readonly opts: Required<SendingQueueOptions>;
 
@@ -53,31 +78,69 @@ export class SendingQueue {
     this.opts = { now: Date.now, sleep: defaultSleep, ...options };
   }
 
-  /** Batches waiting to be sent. */
+  /** Batches held and not yet sending (open ones included). */
   get size(): number {
-    return this.waiting.length;
+    return this.waiting.length + this.open.size;
   }
 
   get capacity(): number {
     return this.opts.capacity;
   }
 
-  /** Items (spans, points, records) waiting or in flight. */
+  /** Items (spans, points, records) held or in flight. */
   get pendingItems(): number {
-    return this.waitingItems;
+    return this.heldItems;
+  }
+
+  /** Encoded bytes held or in flight. */
+  get pendingBytes(): number {
+    return this.heldBytes;
   }
 
   hasRoom(): boolean {
-    return this.waiting.length < this.opts.capacity && !this.stopping.signal.aborted;
+    return !this.closed && this.size < this.opts.capacity && this.heldBytes < this.opts.maxBytes;
   }
 
-  /** Accepts a batch if there is room; never blocks. The queue owns the batch afterwards. */
-  offer(batch: Batch): boolean {
+  /**
+   * Accepts a batch if there is room; never blocks. The batch's bytes are shared, never changed,
+   * so the caller may offer the same batch to other queues.
+   */
+  offer(batch: EncodedBatch): boolean {
     if (!this.hasRoom()) return false;
-    this.waiting.push(batch);
-    this.waitingItems += batch.items;
-    this.pump();
+    this.heldItems += batch.items;
+    this.heldBytes += batch.bytes;
+    const { batching } = this.opts;
+    if (!batching.enabled) {
+      this.waiting.push(batch); // never appended to: only open batches are, and they are ours
+      this.pump();
+      return true;
+    }
+    let current = this.open.get(batch.signal);
+    if (current && current.batch.bytes + batch.bytes > batching.max_bytes) {
+      this.close(batch.signal);
+      current = undefined;
+    }
+    if (!current) {
+      current = { batch: new EncodedBatch(batch.signal), timer: undefined };
+      this.open.set(batch.signal, current);
+      const signal = batch.signal;
+      current.timer = setTimeout(() => this.close(signal), batching.timeout_ms);
+      current.timer.unref();
+    }
+    current.batch.append(batch);
+    if (current.batch.items >= batching.min_items || current.batch.bytes >= batching.max_bytes)
+      this.close(batch.signal);
     return true;
+  }
+
+  /** Moves the open batch of `signal` to the send line. */
+  private close(signal: Signal): void {
+    const current = this.open.get(signal);
+    if (!current) return;
+    clearTimeout(current.timer);
+    this.open.delete(signal);
+    this.waiting.push(current.batch);
+    this.pump();
   }
 
   private pump(): void {
@@ -86,14 +149,15 @@ export class SendingQueue {
       this.inFlight++;
       void this.deliver(batch).finally(() => {
         this.inFlight--;
-        this.waitingItems -= batch.items;
+        this.heldItems -= batch.items;
+        this.heldBytes -= batch.bytes;
         this.pump();
-        if (this.inFlight === 0 && this.waiting.length === 0) this.idle?.();
+        if (this.inFlight === 0 && this.size === 0) this.idle?.();
       });
     }
   }
 
-  private async deliver(batch: Batch): Promise<void> {
+  private async deliver(batch: EncodedBatch): Promise<void> {
     const { retry, send, events, now, sleep } = this.opts;
     const started = now();
     for (let attempt = 1; ; attempt++) {
@@ -130,26 +194,28 @@ export class SendingQueue {
   }
 
   /**
-   * Stops accepting, then waits for every accepted batch to be sent or dropped. At `deadline`
-   * it aborts in-flight sends and retry waits; batches still waiting are dropped and counted.
+   * Stops accepting, sends open batches at once, then waits for every accepted batch to be sent
+   * or dropped. At `deadline` it aborts in-flight sends and retry waits; batches still waiting
+   * are dropped and counted.
    */
   async drain(deadline: AbortSignal): Promise<void> {
+    this.closed = true;
+    for (const signal of [...this.open.keys()]) this.close(signal);
     const done = new Promise<void>((resolve) => {
-      if (this.inFlight === 0 && this.waiting.length === 0) resolve();
+      if (this.inFlight === 0 && this.size === 0) resolve();
       else this.idle = resolve;
     });
     const onDeadline = () => {
       this.stopping.abort();
       for (const batch of this.waiting.splice(0)) {
-        this.waitingItems -= batch.items;
+        this.heldItems -= batch.items;
+        this.heldBytes -= batch.bytes;
         this.opts.events.dropped(batch, 'shutdown deadline: never sent');
       }
       if (this.inFlight === 0) this.idle?.();
     };
     if (deadline.aborted) onDeadline();
     else deadline.addEventListener('abort', onDeadline, { once: true });
-    // New batches are refused from now on, but those already waiting still go out.
-    this.opts.capacity = 0;
     await done;
     deadline.removeEventListener('abort', onDeadline);
   }

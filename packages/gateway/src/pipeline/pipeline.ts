@@ -1,4 +1,5 @@
 import type { Exporter } from '../component.ts';
+import { EncodedBatch } from '../encoded-batch.ts';
 import type { Batch, Signal } from '../signal.ts';
 import type { Refusal } from './consumer.ts';
 
@@ -22,10 +23,14 @@ export class Pipeline {
     return this.exporters.some((exporter) => !exporter.hasRoom());
   }
 
-  /** Offers to every exporter; call only after `saturated()` returned false in the same tick. */
+  /**
+   * Encodes the batch once (or reuses the bytes it arrived in) and offers the encoding to every
+   * exporter; call only after `saturated()` returned false in the same tick.
+   */
   accept(batch: Batch): void {
+    const encoded = EncodedBatch.of(batch);
     for (const exporter of this.exporters) {
-      if (!exporter.offer(batch))
+      if (!exporter.offer(encoded))
         throw new Error(`exporter ${exporter.id} refused after reporting room`);
     }
   }

@@ -86,6 +86,7 @@ export class Authenticator {
 /** Stamps the tenant on the batch and on every resource, replacing any client-sent value. */
 export function applyTenant(batch: Batch, tenant: string): void {
   batch.tenant = tenant;
+  batch.wire = undefined;
   const request = batch.request as unknown as Record<
     string,
     | { resource?: { attributes: KeyValue[]; droppedAttributesCount: number; entityRefs: [] } }[]

@@ -1,5 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** An exporter queue's state, read at scrape time. */
+export interface QueueState {
+  size: number;
+  capacity: number;
+  bytes: number;
+  bytesCapacity: number;
+}
+
 /**
  * The gateway's self-metrics, exposed on the admin server's /metrics. Counted per component id
  * and signal by the shared wrappers, never by the components themselves, so every component
@@ -7,6 +15,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
+  private readonly queues = new Map<string, () => QueueState>();
 
   readonly receiverReceived = new Counter({
     name: 'otelgw_receiver_received_items_total',
@@ -50,17 +59,34 @@ export class GatewayMetrics {
     labelNames: ['exporter', 'signal'],
     registers: [this.registry],
   });
-  readonly queueSize = new Gauge({
+  readonly queueSize: Gauge = new Gauge({
     name: 'otelgw_exporter_queue_size',
     help: 'Batches waiting in the exporter sending queue.',
     labelNames: ['exporter'],
     registers: [this.registry],
+    collect: (): void => this.observeQueues(this.queueSize, (state) => state.size),
   });
-  readonly queueCapacity = new Gauge({
+  readonly queueCapacity: Gauge = new Gauge({
     name: 'otelgw_exporter_queue_capacity',
     help: 'Most batches the exporter sending queue holds.',
     labelNames: ['exporter'],
     registers: [this.registry],
+    collect: (): void => this.observeQueues(this.queueCapacity, (state) => state.capacity),
+  });
+  readonly queueBytes: Gauge = new Gauge({
+    name: 'otelgw_exporter_queue_bytes',
+    help: 'Encoded bytes held by the exporter sending queue, in flight included.',
+    labelNames: ['exporter'],
+    registers: [this.registry],
+    collect: (): void => this.observeQueues(this.queueBytes, (state) => state.bytes),
+  });
+  readonly queueBytesCapacity: Gauge = new Gauge({
+    name: 'otelgw_exporter_queue_bytes_capacity',
+    help: 'Most encoded bytes the exporter sending queue holds.',
+    labelNames: ['exporter'],
+    registers: [this.registry],
+    collect: (): void =>
+      this.observeQueues(this.queueBytesCapacity, (state) => state.bytesCapacity),
   });
   readonly exportLatency = new Histogram({
     name: 'otelgw_exporter_send_duration_seconds',
@@ -69,6 +95,19 @@ export class GatewayMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
+
+  /** Reports a queue's state at every scrape until the returned function is called. */
+  watchQueue(exporter: string, state: () => QueueState): () => void {
+    this.queues.set(exporter, state);
+    return () => {
+      if (this.queues.get(exporter) === state) this.queues.delete(exporter);
+    };
+  }
+
+  private observeQueues(gauge: Gauge, pick: (state: QueueState) => number): void {
+    gauge.reset();
+    for (const [exporter, state] of this.queues) gauge.set({ exporter }, pick(state()));
+  }
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics !== false)

@@ -1,7 +1,8 @@
 import type { Exporter, ExporterFactory, Settings } from '../../component.ts';
-import type { Batch } from '../../signal.ts';
+import type { EncodedBatch } from '../../encoded-batch.ts';
+import type { RequestOf } from '../../signal.ts';
 import { SIGNALS, codecs } from '../../signal.ts';
-import { QueuedExporter } from '../queued-exporter.ts';
+import { QueuedExporter, batchConfigSchema } from '../queued-exporter.ts';
 import { retryConfigSchema } from '../retry.ts';
 import type { DebugExporterConfig } from './config.ts';
 import { debugExporterConfigSchema } from './config.ts';
@@ -11,8 +12,8 @@ type ResourceEntry = {
 };
 
 /** Resource service names in a batch, for the summary line. */
-function services(batch: Batch): string[] {
-  const request = batch.request as unknown as Record<string, ResourceEntry[] | undefined>;
+function services(decoded: RequestOf[keyof RequestOf]): string[] {
+  const request = decoded as unknown as Record<string, ResourceEntry[] | undefined>;
   const list: ResourceEntry[] =
     request.resourceSpans ?? request.resourceMetrics ?? request.resourceLogs ?? [];
   const names = new Set<string>();
@@ -26,23 +27,26 @@ function services(batch: Batch): string[] {
 
 /** One stdout line per batch (never per item): counts, or the batch itself in detailed mode. */
 function createDebugExporter(settings: Settings, config: DebugExporterConfig): Exporter {
-  const write = (batch: Batch) => {
+  const write = (batch: EncodedBatch) => {
     const line =
       config.verbosity === 'detailed'
-        ? `{"exporter":${JSON.stringify(settings.id)},"signal":"${batch.signal}","request":${codecs[batch.signal].encodeJson(batch.request as never)}}`
+        ? `{"exporter":${JSON.stringify(settings.id)},"signal":"${batch.signal}","request":${batch.json()}}`
         : JSON.stringify({
             exporter: settings.id,
             signal: batch.signal,
             [codecs[batch.signal].itemName.replace(' ', '_')]: batch.items,
-            services: services(batch),
+            services: services(batch.decode()),
           });
     process.stdout.write(`${line}\n`);
     return Promise.resolve({ ok: true as const });
   };
   return new QueuedExporter(
     settings,
-    { capacity: 1000, consumers: 1, on_full: 'drop' },
-    retryConfigSchema.parse(undefined),
+    {
+      queue: { capacity: 1000, max_size_mib: 16, consumers: 1, on_full: 'drop' },
+      batch: { ...batchConfigSchema.parse(undefined), timeout_ms: 1000 },
+      retry: retryConfigSchema.parse(undefined),
+    },
     write,
   );
 }

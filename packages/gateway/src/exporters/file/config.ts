@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { queueConfigSchema } from '../queued-exporter.ts';
+import { batchConfigSchema, queueConfigSchema } from '../queued-exporter.ts';
 import { retryConfigSchema } from '../retry.ts';
 
 export const fileExporterConfigSchema = z
@@ -25,6 +25,7 @@ export const fileExporterConfigSchema = z
           .describe('Rotated files kept (path.1 is the newest).'),
       })
       .default({ max_bytes: 100 * 1024 * 1024, max_backups: 5 }),
+    batch: batchConfigSchema,
     sending_queue: queueConfigSchema,
     retry_on_failure: retryConfigSchema,
   })

@@ -2,8 +2,8 @@ import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Exporter, ExporterFactory, Settings } from '../../component.ts';
-import type { Batch } from '../../signal.ts';
-import { SIGNALS, codecs } from '../../signal.ts';
+import type { EncodedBatch } from '../../encoded-batch.ts';
+import { SIGNALS } from '../../signal.ts';
 import { QueuedExporter } from '../queued-exporter.ts';
 import type { SendOutcome } from '../retry.ts';
 import type { FileExporterConfig } from './config.ts';
@@ -42,8 +42,8 @@ function createFileExporter(settings: Settings, config: FileExporterConfig): Exp
     size = 0;
   }
 
-  async function send(batch: Batch): Promise<SendOutcome> {
-    const line = Buffer.from(`${codecs[batch.signal].encodeJson(batch.request as never)}\n`);
+  async function send(batch: EncodedBatch): Promise<SendOutcome> {
+    const line = Buffer.from(`${batch.json()}\n`);
     try {
       await ensureOpen();
       if (size > 0 && size + line.length > maxBytes) await rotate();
@@ -59,8 +59,11 @@ function createFileExporter(settings: Settings, config: FileExporterConfig): Exp
 
   return new QueuedExporter(
     settings,
-    { ...config.sending_queue, consumers: 1 },
-    config.retry_on_failure,
+    {
+      queue: { ...config.sending_queue, consumers: 1 },
+      batch: config.batch,
+      retry: config.retry_on_failure,
+    },
     send,
     async () => {
       await handle?.close();

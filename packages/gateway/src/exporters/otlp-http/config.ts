@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { queueConfigSchema } from '../queued-exporter.ts';
+import { tlsClientConfigSchema } from '../../tls/config.ts';
+import { batchConfigSchema, queueConfigSchema } from '../queued-exporter.ts';
 import { retryConfigSchema } from '../retry.ts';
 
 export const otlpHttpExporterConfigSchema = z
@@ -11,6 +12,15 @@ export const otlpHttpExporterConfigSchema = z
       ),
     encoding: z.enum(['proto', 'json']).default('proto').describe('Request body encoding.'),
     compression: z.enum(['gzip', 'none']).default('gzip').describe('Request body compression.'),
+    compression_level: z
+      .number()
+      .int()
+      .min(1)
+      .max(9)
+      .default(1)
+      .describe(
+        'gzip level: 1 is fastest (telemetry compresses well even so); higher levels cost CPU per byte.',
+      ),
     headers: z
       .record(
         z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'not a valid header name'),
@@ -19,6 +29,8 @@ export const otlpHttpExporterConfigSchema = z
       .default({})
       .describe('Extra request headers (values are secrets: never logged).'),
     timeout_ms: z.number().int().positive().default(10_000).describe('Per-attempt timeout.'),
+    tls: tlsClientConfigSchema.describe('TLS settings for https:// endpoints.'),
+    batch: batchConfigSchema,
     sending_queue: queueConfigSchema,
     retry_on_failure: retryConfigSchema,
   })

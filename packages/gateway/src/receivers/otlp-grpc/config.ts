@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tlsServerConfigSchema } from '../../tls/config.ts';
 import { authConfigSchema } from '../auth.ts';
 import { hostPort } from '../otlp-http/config.ts';
 
@@ -19,6 +20,7 @@ export const otlpGrpcReceiverConfigSchema = z
       .max(1000)
       .default(32)
       .describe('Deepest AnyValue nesting accepted.'),
+    tls: tlsServerConfigSchema,
     auth: authConfigSchema,
     retry_after_s: z
       .number()

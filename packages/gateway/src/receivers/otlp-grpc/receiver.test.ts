@@ -22,6 +22,7 @@ exporters:
   otlp_http:
     endpoint: ${sinkUrl}
     sending_queue: ${queue}
+    batch: { enabled: false }
 service:
   admin: { endpoint: 127.0.0.1:0 }
   pipelines:

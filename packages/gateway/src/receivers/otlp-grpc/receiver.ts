@@ -6,10 +6,11 @@ import type { BatchConsumer, Refusal } from '../../pipeline/consumer.ts';
 import type { Signal } from '../../signal.ts';
 import { batchOf, codecs } from '../../signal.ts';
 import { successBody } from '../otlp-http/responses.ts';
+import { serverTls } from '../../tls/config.ts';
 import { Authenticator, applyTenant } from '../auth.ts';
 import { rejectInvalid } from '../validate.ts';
 import type { OtlpGrpcReceiverConfig } from './config.ts';
-import { retryInfoMetadata } from './status.ts';
+import { retryInfoMetadata } from '../../grpc/status.ts';
 
 const SERVICES: [Signal, string][] = [
   ['traces', '/opentelemetry.proto.collector.trace.v1.TraceService/Export'],
@@ -126,6 +127,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
       });
     }
     const batch = batchOf(signal, request);
+    batch.wire = body;
     if (tenant !== undefined) applyTenant(batch, tenant);
     const labels = { receiver: this.settings.id, signal };
     this.settings.metrics.receiverReceived.inc(labels, batch.items);
@@ -143,23 +145,25 @@ export class OtlpGrpcReceiver implements Lifecycle {
     this.next = next;
   }
 
+  private credentials(): ServerCredentials {
+    if (!this.config.tls) return ServerCredentials.createInsecure();
+    const { cert, key, ca } = serverTls(this.config.tls);
+    return ServerCredentials.createSsl(ca ?? null, [{ cert_chain: cert, private_key: key }], !!ca);
+  }
+
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.server.bindAsync(
-        this.config.endpoint,
-        ServerCredentials.createInsecure(),
-        (error, port) => {
-          if (error)
-            return reject(new Error(`cannot listen on ${this.config.endpoint}: ${error.message}`));
-          this.boundPort = port;
-          const host = this.config.endpoint.slice(0, this.config.endpoint.lastIndexOf(':'));
-          this.settings.logger.info(
-            { endpoint: `${host}:${port}` },
-            'OTLP/gRPC receiver listening',
-          );
-          resolve();
-        },
-      );
+      this.server.bindAsync(this.config.endpoint, this.credentials(), (error, port) => {
+        if (error)
+          return reject(new Error(`cannot listen on ${this.config.endpoint}: ${error.message}`));
+        this.boundPort = port;
+        const host = this.config.endpoint.slice(0, this.config.endpoint.lastIndexOf(':'));
+        this.settings.logger.info(
+          { tls: this.config.tls !== undefined, endpoint: `${host}:${port}` },
+          'OTLP/gRPC receiver listening',
+        );
+        resolve();
+      });
     });
   }
 

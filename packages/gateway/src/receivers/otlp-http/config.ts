@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tlsServerConfigSchema } from '../../tls/config.ts';
 import { authConfigSchema } from '../auth.ts';
 
 export const hostPort = z
@@ -28,6 +29,7 @@ export const otlpHttpReceiverConfigSchema = z
       .max(1000)
       .default(32)
       .describe('Deepest AnyValue nesting accepted.'),
+    tls: tlsServerConfigSchema,
     auth: authConfigSchema,
     retry_after_s: z
       .number()

@@ -29,9 +29,15 @@ service:
     metrics: { receivers: [otlp_http], exporters: [${pipelineExporters}] }
 `;
 
-const upstream = (id: string, url: string, queue = '{ capacity: 100, consumers: 2 }') => `  ${id}:
+const upstream = (
+  id: string,
+  url: string,
+  queue = '{ capacity: 100, consumers: 2 }',
+  batch = '{ enabled: true }',
+) => `  ${id}:
     endpoint: ${url}
     sending_queue: ${queue}
+    batch: ${batch}
     retry_on_failure: { initial_interval_ms: 100, max_interval_ms: 500, max_elapsed_ms: 60000 }
 `;
 
@@ -243,7 +249,7 @@ describe('OTLP/HTTP receiver', () => {
     sink.behaviour.hang = true;
     gateway = await startGateway(
       config(
-        upstream('otlp_http', sink.url, '{ capacity: 1, consumers: 1 }'),
+        upstream('otlp_http', sink.url, '{ capacity: 1, consumers: 1 }', '{ enabled: false }'),
         'otlp_http',
         'retry_after_s: 7',
       ),
@@ -271,6 +277,7 @@ describe('OTLP/HTTP receiver', () => {
           'otlp_http/dead',
           'http://127.0.0.1:9',
           '{ capacity: 2, consumers: 1, on_full: drop }',
+          '{ enabled: false }',
         ) + upstream('otlp_http/live', sink.url),
         'otlp_http/dead, otlp_http/live',
       ),

@@ -1,10 +1,12 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { OtlpDecodeError } from '@org/otlp';
 import type { Lifecycle, Settings } from '../../component.ts';
 import type { BatchConsumer, Refusal } from '../../pipeline/consumer.ts';
 import type { Signal } from '../../signal.ts';
 import { batchOf, codecs } from '../../signal.ts';
+import { serverTls } from '../../tls/config.ts';
 import { Authenticator, applyTenant } from '../auth.ts';
 import { rejectInvalid } from '../validate.ts';
 import { BadBodyEncoding, BodyTooLarge, readBody } from './body.ts';
@@ -54,14 +56,27 @@ export class OtlpHttpReceiver implements Lifecycle {
     this.config = config;
     this.next = next;
     this.auth = config.auth ? new Authenticator(config.auth) : undefined;
-    this.server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000 }, (req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((error: unknown) => {
         settings.logger.error({ err: error }, 'request handling failed');
         if (!res.headersSent)
           this.reply(res, 500, statusBody(RpcCode.INTERNAL, 'internal error', 'json'), 'json');
         else res.destroy();
       });
-    });
+    };
+    const options = { keepAliveTimeout: 65_000, requestTimeout: 60_000 };
+    if (config.tls) {
+      const { cert, key, ca } = serverTls(config.tls);
+      this.server = createTlsServer(
+        {
+          ...options,
+          cert,
+          key,
+          ...(ca ? { ca, requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        handler,
+      );
+    } else this.server = createServer(options, handler);
   }
 
   /** The bound port (useful with port 0). */
@@ -85,7 +100,7 @@ export class OtlpHttpReceiver implements Lifecycle {
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
         this.settings.logger.info(
-          { endpoint: `${host}:${this.port}` },
+          { tls: this.config.tls !== undefined, endpoint: `${host}:${this.port}` },
           'OTLP/HTTP receiver listening',
         );
         resolve();
@@ -292,6 +307,7 @@ export class OtlpHttpReceiver implements Lifecycle {
       );
     }
     const batch = batchOf(signal, request);
+    if (encoding === 'proto') batch.wire = body;
     if (tenant !== undefined) applyTenant(batch, tenant);
     const labels = { receiver: this.settings.id, signal };
     this.settings.metrics.receiverReceived.inc(labels, batch.items);
