@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { EncodedBatch } from './encoded-batch.ts';
+import type { InFlightBytes } from './memory/guard.ts';
 import type { BatchConsumer } from './pipeline/consumer.ts';
 import type { Signal } from './signal.ts';
 import type { GatewayMetrics } from './telemetry/metrics.ts';
@@ -24,6 +25,8 @@ export interface Settings {
   id: string;
   logger: Logger;
   metrics: GatewayMetrics;
+  /** Receivers add the bytes of bodies they are reading, so memory pressure sees them. */
+  inFlight: InFlightBytes;
 }
 
 /**

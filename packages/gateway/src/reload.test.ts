@@ -1,6 +1,7 @@
 // Hot reload of the built CLI: SIGHUP or a saved file switches destinations without losing what
 // was accepted before; an invalid new config is rejected and the running one keeps working.
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayProcess } from '../test-support/gateway-process.ts';
 import { startGateway } from '../test-support/gateway-process.ts';
@@ -8,9 +9,9 @@ import type { Sink } from '../test-support/otlp-sink.ts';
 import { startSink } from '../test-support/otlp-sink.ts';
 import { traceRequestBytes } from '../test-support/spans.ts';
 
-const config = (sinkUrl: string) => `
+const config = (sinkUrl: string, endpoint = '127.0.0.1:0') => `
 receivers:
-  otlp_http: { endpoint: 127.0.0.1:0 }
+  otlp_http: { endpoint: ${endpoint} }
 exporters:
   otlp_http:
     endpoint: ${sinkUrl}
@@ -20,6 +21,14 @@ service:
   pipelines:
     traces: { receivers: [otlp_http], exporters: [otlp_http] }
 `;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 
 const body = (name: string) => traceRequestBytes([name]);
 
@@ -86,6 +95,20 @@ describe('hot reload', () => {
     expect(gateway.output()).toMatch(/exporters\.otlp_http\.sending_queue\.capacity/);
     await send('still-a');
     await until('the old destination', () => a.spans.includes('still-a'));
+    expect(b.spans).toEqual([]);
+    expect(reloads()).toBe(0);
+  });
+
+  it('rolls back when a changed receiver cannot listen, and keeps serving', async () => {
+    const port = await freePort();
+    gateway = await startGateway(config(a.url, `127.0.0.1:${port}`));
+    const taken = new URL(b.url).host; // the sink's port is in use
+    writeFileSync(gateway.configPath, config(b.url, taken));
+    gateway.child.kill('SIGHUP');
+    await until('the failure', () => gateway!.output().includes('reload failed'));
+    expect(gateway.output()).toContain(`cannot listen on ${taken}`);
+    await send('after-rollback');
+    await until('the old destination', () => a.spans.includes('after-rollback'));
     expect(b.spans).toEqual([]);
     expect(reloads()).toBe(0);
   });

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { AdminServer } from './admin/server.ts';
-import type { Exporter, Receiver } from './component.ts';
+import type { Exporter, Receiver, Settings } from './component.ts';
 import type { ResolvedConfig } from './config/schema.ts';
-import { MemoryGuard } from './memory/guard.ts';
+import { InFlightBytes, MemoryGuard } from './memory/guard.ts';
 import type { Refusal } from './pipeline/consumer.ts';
 import { Pipeline, ReceiverRouter } from './pipeline/pipeline.ts';
 import { exporterFactories, receiverFactories } from './registry.ts';
@@ -33,6 +33,7 @@ export class Service {
   private current: Generation;
   private readonly receivers = new Map<string, Receiver>();
   private memory: MemoryGuard;
+  private readonly inFlight = new InFlightBytes();
   private admin: AdminServer;
   private serving = false;
   private stopping = false;
@@ -40,10 +41,8 @@ export class Service {
   constructor(config: ResolvedConfig, logger: Logger, metrics = new GatewayMetrics()) {
     this.logger = logger;
     this.metrics = metrics;
-    this.memory = new MemoryGuard(
-      config.service.memory.soft_limit_mib,
-      config.service.memory.hard_limit_mib,
-    );
+    this.memory = this.createMemoryGuard(config);
+    metrics.watchInFlight(() => this.inFlight.value);
     this.current = this.build(config);
     for (const [id, router] of this.current.routers)
       this.receivers.set(id, this.createReceiver(config, id, router));
@@ -57,8 +56,20 @@ export class Service {
         ? { retryable: true, reason: 'memory' }
         : undefined;
 
-  private settings(id: string) {
-    return { id, logger: this.logger.child({ component: id }), metrics: this.metrics };
+  private settings(id: string): Settings {
+    return {
+      id,
+      logger: this.logger.child({ component: id }),
+      metrics: this.metrics,
+      inFlight: this.inFlight,
+    };
+  }
+
+  private createMemoryGuard(config: ResolvedConfig): MemoryGuard {
+    const { soft_limit_mib: soft, hard_limit_mib: hard } = config.service.memory;
+    this.metrics.memoryLimit.set({ limit: 'soft' }, soft * 1024 * 1024);
+    this.metrics.memoryLimit.set({ limit: 'hard' }, hard * 1024 * 1024);
+    return new MemoryGuard(soft, hard, this.inFlight);
   }
 
   private build(config: ResolvedConfig): Generation {
@@ -101,6 +112,7 @@ export class Service {
       {
         serving: () => this.serving,
         exportersHealthy: () => [...this.current.exporters.values()].some((e) => e.healthy()),
+        underHardLimit: () => !this.memory.overHardLimit(),
       },
       this.logger.child({ component: 'admin' }),
     );
@@ -122,7 +134,11 @@ export class Service {
     this.serving = true;
   }
 
-  /** Switches to `config`; see the class comment. Rejects (and keeps the old config) on failure. */
+  /**
+   * Switches to `config`; see the class comment. If a new or changed receiver cannot start (its
+   * port is taken, say), the reload is rolled back: the receivers it stopped are started again on
+   * the running pipelines, the new exporters are drained, and the call rejects.
+   */
   async reload(config: ResolvedConfig): Promise<void> {
     const old = this.current;
     const next = this.build(config);
@@ -130,33 +146,39 @@ export class Service {
     const deadline = AbortSignal.timeout(config.service.shutdown_timeout_ms);
 
     // Receivers: keep unchanged ones (retarget), replace changed ones, stop removed ones.
+    const stopped: string[] = [];
     const replaced: [string, Receiver][] = [];
+    const kept: string[] = [];
     for (const [id, receiver] of this.receivers) {
       const router = next.routers.get(id);
       const same =
         router &&
         isDeepStrictEqual(old.config.receiverConfigs.get(id), config.receiverConfigs.get(id));
-      if (same) receiver.retarget(router);
+      if (same) kept.push(id);
       else {
         await receiver.shutdown(deadline);
         this.receivers.delete(id);
+        stopped.push(id);
       }
     }
-    for (const [id, router] of next.routers) {
-      if (this.receivers.has(id)) continue;
-      const receiver = this.createReceiver(config, id, router);
-      await receiver.start();
-      this.receivers.set(id, receiver);
-      replaced.push([id, receiver]);
+    try {
+      for (const [id, router] of next.routers) {
+        if (this.receivers.has(id)) continue;
+        const receiver = this.createReceiver(config, id, router);
+        await receiver.start();
+        this.receivers.set(id, receiver);
+        replaced.push([id, receiver]);
+      }
+    } catch (error) {
+      await this.rollBack(old, stopped, replaced, next, deadline);
+      throw error;
     }
+    for (const id of kept) this.receivers.get(id)!.retarget(next.routers.get(id)!);
     this.current = next;
 
     if (!isDeepStrictEqual(old.config.service.memory, config.service.memory)) {
       this.memory.stop();
-      this.memory = new MemoryGuard(
-        config.service.memory.soft_limit_mib,
-        config.service.memory.hard_limit_mib,
-      );
+      this.memory = this.createMemoryGuard(config);
     }
     if (old.config.service.admin.endpoint !== config.service.admin.endpoint) {
       await this.admin.stop();
@@ -173,6 +195,30 @@ export class Service {
       },
       'config reloaded',
     );
+  }
+
+  /** Undoes a failed reload: the old receivers serve the old pipelines again. */
+  private async rollBack(
+    old: Generation,
+    stopped: string[],
+    started: [string, Receiver][],
+    next: Generation,
+    deadline: AbortSignal,
+  ): Promise<void> {
+    for (const [id, receiver] of started) {
+      await receiver.shutdown(deadline);
+      this.receivers.delete(id);
+    }
+    for (const id of stopped) {
+      const receiver = this.createReceiver(old.config, id, old.routers.get(id)!);
+      try {
+        await receiver.start();
+        this.receivers.set(id, receiver);
+      } catch (error) {
+        this.logger.error({ receiver: id, err: error }, 'receiver could not be restarted');
+      }
+    }
+    await Promise.all([...next.exporters.values()].map((e) => e.shutdown(deadline)));
   }
 
   /** Stops receivers (in-flight requests finish), then drains exporters until the deadline. */

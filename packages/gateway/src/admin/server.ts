@@ -8,11 +8,13 @@ export interface AdminState {
   serving(): boolean;
   /** At least one exporter is not failing. */
   exportersHealthy(): boolean;
+  /** Resident memory is below the configured hard limit. */
+  underHardLimit(): boolean;
 }
 
 /**
- * The admin endpoint: `/healthz` (the process is alive), `/readyz` (receivers listen and not
- * every exporter is failing), `/metrics` (Prometheus text of the self-metrics).
+ * The admin endpoint: `/healthz` (the process is alive), `/readyz` (receivers listen, not every
+ * exporter is failing, memory under the hard limit), `/metrics` (Prometheus text).
  */
 export class AdminServer {
   private readonly server: Server;
@@ -32,6 +34,7 @@ export class AdminServer {
       if (path === '/readyz') {
         if (!state.serving()) return text(503, 'not serving\n');
         if (!state.exportersHealthy()) return text(503, 'every exporter is failing\n');
+        if (!state.underHardLimit()) return text(503, 'memory above the hard limit\n');
         return text(200, 'ready\n');
       }
       if (path === '/metrics') {

@@ -32,6 +32,13 @@ describe('loadConfig', () => {
         max_elapsed_ms: 120_000,
       },
     });
+    expect(config.exporterConfigs.get('otlp_grpc/backup')!.config).toMatchObject({
+      endpoint: '127.0.0.1:24317',
+      compression: 'gzip',
+      tls: { insecure: true, insecure_skip_verify: false },
+      batch: { enabled: true, min_items: 4096, max_bytes: 3 * 1024 * 1024, timeout_ms: 500 },
+      sending_queue: { capacity: 1000, max_size_mib: 32, consumers: 4, on_full: 'drop' },
+    });
     expect(config.exporterConfigs.get('file/archive')!.config).toMatchObject({
       sending_queue: { on_full: 'drop' },
     });
@@ -69,7 +76,7 @@ describe('loadConfig', () => {
     expect(problems).toEqual([
       {
         path: 'exporters.otlp_http/collector.headers.authorization',
-        line: 12,
+        line: 15,
         message: expect.stringContaining('COLLECTOR_TOKEN') as string,
       },
     ]);

@@ -16,6 +16,7 @@ export interface QueueState {
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly queues = new Map<string, () => QueueState>();
+  private inFlightSource: () => number = () => 0;
 
   readonly receiverReceived = new Counter({
     name: 'otelgw_receiver_received_items_total',
@@ -88,6 +89,18 @@ export class GatewayMetrics {
     collect: (): void =>
       this.observeQueues(this.queueBytesCapacity, (state) => state.bytesCapacity),
   });
+  readonly memoryLimit = new Gauge({
+    name: 'otelgw_memory_limit_bytes',
+    help: 'Configured memory limits: above soft receivers refuse, above hard the gateway is not ready.',
+    labelNames: ['limit'],
+    registers: [this.registry],
+  });
+  readonly inFlightBytes: Gauge = new Gauge({
+    name: 'otelgw_receiver_in_flight_bytes',
+    help: 'Bytes of request bodies being read by the receivers.',
+    registers: [this.registry],
+    collect: (): void => this.inFlightBytes.set(this.inFlightSource()),
+  });
   readonly exportLatency = new Histogram({
     name: 'otelgw_exporter_send_duration_seconds',
     help: 'Time from the first attempt to delivery of a batch, retries included.',
@@ -95,6 +108,11 @@ export class GatewayMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
+
+  /** Reports the receivers' in-flight body bytes at every scrape. */
+  watchInFlight(source: () => number): void {
+    this.inFlightSource = source;
+  }
 
   /** Reports a queue's state at every scrape until the returned function is called. */
   watchQueue(exporter: string, state: () => QueueState): () => void {

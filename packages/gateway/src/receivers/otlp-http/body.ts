@@ -8,12 +8,14 @@ export class BadBodyEncoding extends Error {}
 /**
  * Reads a request body, decompressing gzip/deflate as it streams, and stops as soon as the
  * decompressed size passes `limit` (a decompression bomb is cut off after `limit` bytes of
- * output, not after it has been inflated in full). Rejects with BodyTooLarge or BadBodyEncoding.
+ * output, not after it has been inflated in full). `onBytes` hears every decompressed chunk's
+ * size, for memory accounting. Rejects with BodyTooLarge or BadBodyEncoding.
  */
 export function readBody(
   req: IncomingMessage,
   encoding: 'gzip' | 'deflate' | 'identity',
   limit: number,
+  onBytes: (count: number) => void = () => undefined,
 ): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -33,6 +35,7 @@ export function readBody(
     source.on('data', (chunk: Buffer) => {
       if (settled) return;
       total += chunk.length;
+      onBytes(chunk.length);
       if (total > limit) fail(new BodyTooLarge(`body exceeds ${limit} bytes after decompression`));
       else chunks.push(chunk);
     });

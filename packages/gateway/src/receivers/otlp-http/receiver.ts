@@ -96,9 +96,11 @@ export class OtlpHttpReceiver implements Lifecycle {
     const host = endpoint.slice(0, colon).replace(/^\[|\]$/g, '');
     const port = Number(endpoint.slice(colon + 1));
     return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
+      const fail = (error: Error) =>
+        reject(new Error(`cannot listen on ${endpoint}: ${error.message}`));
+      this.server.once('error', fail);
       this.server.listen(port, host, () => {
-        this.server.off('error', reject);
+        this.server.off('error', fail);
         this.settings.logger.info(
           { tls: this.config.tls !== undefined, endpoint: `${host}:${this.port}` },
           'OTLP/HTTP receiver listening',
@@ -259,9 +261,33 @@ export class OtlpHttpReceiver implements Lifecycle {
       );
     }
 
+    let reading = 0;
+    const { inFlight } = this.settings;
+    try {
+      await this.decodeAndAccept(req, res, signal, encoding, compression, tenant, (n) => {
+        reading += n;
+        inFlight.add(n);
+      });
+    } finally {
+      inFlight.remove(reading);
+    }
+  }
+
+  private async decodeAndAccept(
+    req: IncomingMessage,
+    res: ServerResponse,
+    signal: Signal,
+    encoding: BodyEncoding,
+    compression: 'gzip' | 'deflate' | 'identity',
+    tenant: string | undefined,
+    onBytes: (count: number) => void,
+  ): Promise<void> {
+    const limit = this.config.max_body_bytes;
+    const count = (reason: string) =>
+      this.settings.metrics.receiverRefused.inc({ receiver: this.settings.id, signal, reason });
     let body: Buffer;
     try {
-      body = await readBody(req, compression, limit);
+      body = await readBody(req, compression, limit, onBytes);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         count('too_large');
