@@ -179,18 +179,25 @@ service:
       dir,
     );
   }
-  await waitListening(port);
-  const headers = target === 'gateway-rewrite' ? AUTH : {};
-  await load(port, body, headers); // warm-up
-  const before = await sinkCount(sinkPort);
-  const cpuBefore = cpuSeconds(child.pid!);
-  const { ok, wallMs } = await load(port, body, headers);
-  // Wait until the sink has everything the system under test acknowledged.
-  for (let i = 0; i < 600 && (await sinkCount(sinkPort)) - before < ok; i++)
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  const cpu = cpuSeconds(child.pid!) - cpuBefore;
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let ok: number;
+  let wallMs: number;
+  let cpu: number;
+  try {
+    await waitListening(port);
+    const headers = target === 'gateway-rewrite' ? AUTH : {};
+    await load(port, body, headers); // warm-up
+    const before = await sinkCount(sinkPort);
+    const cpuBefore = cpuSeconds(child.pid!);
+    ({ ok, wallMs } = await load(port, body, headers));
+    // Wait until the sink has everything the system under test acknowledged.
+    for (let i = 0; i < 600 && (await sinkCount(sinkPort)) - before < ok; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    cpu = cpuSeconds(child.pid!) - cpuBefore;
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
   const spans = ok * SPANS_PER_REQUEST;
   return { spansPerSecond: (spans * 1000) / wallMs, cpuPerMillion: (cpu * 1e6) / spans };
 }
@@ -203,16 +210,19 @@ const sinkPort = await freePort();
 const sink = run(['sink.ts', String(sinkPort)]);
 await waitListening(sinkPort);
 const results: Record<Target, Result[]> = { proxy: [], gateway: [], 'gateway-rewrite': [] };
-for (let round = 0; round < ROUNDS; round++) {
-  for (const target of ['proxy', 'gateway', 'gateway-rewrite'] as const) {
-    const result = await measure(target, sinkPort, body);
-    results[target].push(result);
-    console.error(
-      `${target} round ${round + 1}: ${Math.round(result.spansPerSecond)} spans/s, ${result.cpuPerMillion.toFixed(2)} CPU-s per million spans`,
-    );
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const target of ['proxy', 'gateway', 'gateway-rewrite'] as const) {
+      const result = await measure(target, sinkPort, body);
+      results[target].push(result);
+      console.error(
+        `${target} round ${round + 1}: ${Math.round(result.spansPerSecond)} spans/s, ${result.cpuPerMillion.toFixed(2)} CPU-s per million spans`,
+      );
+    }
   }
+} finally {
+  sink.kill('SIGTERM'); // also when a round fails, so no sink outlives the run
 }
-sink.kill('SIGTERM');
 
 const row = (name: string, list: Result[]) =>
   `| ${name} | ${Math.round(median(list.map((r) => r.spansPerSecond))).toLocaleString('en-US')} | ${median(list.map((r) => r.cpuPerMillion)).toFixed(2)} |`;
