@@ -117,6 +117,51 @@ export const envSchema = z.object({
     .optional()
     .describe('Only these instrumentations (short names, e.g. http,pg).'),
   OTEL_NODE_DISABLED_INSTRUMENTATIONS: list.default([]).describe('Instrumentations to skip.'),
+  OTEL_BSP_MAX_QUEUE_SIZE: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2048)
+    .describe('Most spans waiting for export; beyond it new spans are dropped (bounded memory).'),
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1000)
+    .describe('Milliseconds between span exports.'),
+  OTEL_PRELOAD_CAPTURE_HEADERS: list
+    .default(['x-request-id', 'x-correlation-id'])
+    .describe(
+      'Allow-list of HTTP headers recorded on spans; cookie, set-cookie, authorization and proxy-authorization are never recorded.',
+    ),
+  OTEL_PRELOAD_REDACT_QUERY_PARAMS: list
+    .default([
+      'token',
+      'access_token',
+      'id_token',
+      'refresh_token',
+      'code',
+      'password',
+      'passwd',
+      'secret',
+      'client_secret',
+      'api_key',
+      'apikey',
+      'key',
+      'sig',
+      'signature',
+      'X-Amz-Signature',
+      'X-Amz-Credential',
+      'X-Goog-Signature',
+      'AWSAccessKeyId',
+    ])
+    .describe('Query parameters whose values are replaced by REDACTED in recorded URLs.'),
+  OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2000)
+    .describe('How long SIGTERM/SIGINT/beforeExit wait for the final flush.'),
 });
 
 export type PreloadEnv = z.infer<typeof envSchema>;

@@ -1,0 +1,55 @@
+import type { Diagnostics } from './diag.ts';
+
+/** What the lifecycle hooks flush and record into. */
+export interface Flushable {
+  /** Exports what is buffered; resolves when done or failed (never rejects). */
+  flush(): Promise<void>;
+  /** Records an uncaught exception on the active span and as a log record. */
+  recordCrash(error: unknown, origin: string): void;
+}
+
+/** Resolves true when `promise` settled within `ms`, false when the time ran out first. */
+const withTimeout = (promise: Promise<void>, ms: number) =>
+  Promise.race([
+    promise.then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+  ]);
+
+/**
+ * Hooks that flush telemetry without changing how the host process behaves:
+ * - SIGTERM / SIGINT: flush within `timeoutMs`; then, if the app has no handler of its own, remove
+ *   ours and re-raise the signal so the default action (exit by signal) happens as it would have.
+ *   If the app has a handler, the app decides when to exit; we only flush.
+ * - beforeExit: flush once; Node exits with the app's exit code when the flush ends, or at
+ *   `timeoutMs` if the destination is unreachable (export retries never hold the process).
+ * - uncaughtExceptionMonitor: record the error; Node's crash behaviour is unchanged.
+ */
+export function installLifecycle(target: Flushable, timeoutMs: number, diag: Diagnostics): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    const handler = () => {
+      const appHandles = process.listenerCount(signal) > 1;
+      void withTimeout(target.flush(), timeoutMs).then(() => {
+        if (appHandles) return;
+        process.removeListener(signal, handler);
+        process.kill(process.pid, signal);
+      });
+    };
+    process.on(signal, handler);
+  }
+  let flushedBeforeExit = false;
+  process.on('beforeExit', () => {
+    if (flushedBeforeExit) return;
+    flushedBeforeExit = true;
+    void withTimeout(target.flush(), timeoutMs).then((done) => {
+      // The app had nothing left to do; only the exporter's retries would keep it alive now.
+      if (!done) process.exit();
+    });
+  });
+  process.on('uncaughtExceptionMonitor', (error, origin) => {
+    try {
+      target.recordCrash(error, origin);
+    } catch (recordError) {
+      diag.debug(`could not record a crash: ${String(recordError)}`);
+    }
+  });
+}

@@ -1,0 +1,141 @@
+import { isMainThread } from 'node:worker_threads';
+import { context, metrics, propagation, trace, SpanStatusCode } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, setGlobalErrorHandler } from '@opentelemetry/core';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { formatWarning, parseEnv, redactedConfig } from './config/env.ts';
+import { Diagnostics } from './diag.ts';
+import type { CatalogEntry } from './instrumentations/catalog.ts';
+import { createInstrumentation, selectInstrumentations } from './instrumentations/catalog.ts';
+import { watchFirstLoads } from './instrumentations/lazy.ts';
+import { installLifecycle } from './lifecycle.ts';
+import { createMeterProvider } from './metrics.ts';
+import { capturableHeaders } from './redaction.ts';
+import { detectResource } from './resource.ts';
+import { LazyOtlpTraceExporter, propagatorsFrom, samplerFrom } from './traces.ts';
+
+const STARTED = Symbol.for('@org/otel-preload.started');
+
+/** Packages whose load means the app configures OpenTelemetry itself. */
+const APP_SDKS = ['@opentelemetry/sdk-node', '@opentelemetry/sdk-trace-node'];
+
+/**
+ * Starts the preload once per process, on the main thread only. Returns what happened, for the
+ * entry point's single diagnostic line.
+ */
+export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skipped' {
+  const state = globalThis as { [STARTED]?: boolean };
+  if (state[STARTED]) {
+    process.stderr.write('[otel-preload] loaded twice; the second load does nothing\n');
+    return 'skipped';
+  }
+  state[STARTED] = true;
+  if (!isMainThread) return 'skipped';
+
+  const { config, warnings } = parseEnv(env);
+  const diag = new Diagnostics(config.OTEL_LOG_LEVEL);
+  for (const warning of warnings) diag.warn(formatWarning(warning));
+  if (config.OTEL_SDK_DISABLED) return 'skipped';
+  diag.debug(`effective config ${JSON.stringify(redactedConfig(config))}`);
+  setGlobalErrorHandler((error) =>
+    diag.warnLimited(
+      'sdk-error',
+      `telemetry error: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+    ),
+  );
+
+  const resource = resourceFromAttributes(
+    detectResource(env, config.OTEL_SERVICE_NAME, config.OTEL_RESOURCE_ATTRIBUTES),
+  );
+
+  const contextManager = new AsyncLocalStorageContextManager();
+  contextManager.enable();
+  context.setGlobalContextManager(contextManager);
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: propagatorsFrom(config, diag) }),
+  );
+
+  const tracing = config.OTEL_TRACES_EXPORTER.includes('otlp');
+  const tracerProvider = new TracerProvider({
+    resource,
+    sampler: samplerFrom(config),
+    spanProcessors: tracing
+      ? [
+          new BatchSpanProcessor({
+            exporter: new LazyOtlpTraceExporter(config, diag),
+            maxQueueSize: config.OTEL_BSP_MAX_QUEUE_SIZE,
+            maxExportBatchSize: Math.min(512, config.OTEL_BSP_MAX_QUEUE_SIZE),
+            scheduledDelayMillis: config.OTEL_BSP_SCHEDULE_DELAY,
+          }),
+        ]
+      : [],
+  });
+  trace.setGlobalTracerProvider(tracerProvider);
+  const meterProvider = createMeterProvider(config, resource, diag);
+  if (meterProvider) metrics.setGlobalMeterProvider(meterProvider);
+
+  const { selected, unknown } = selectInstrumentations(
+    config.OTEL_NODE_ENABLED_INSTRUMENTATIONS,
+    config.OTEL_NODE_DISABLED_INSTRUMENTATIONS,
+  );
+  for (const name of unknown) diag.warn(`unknown instrumentation "${name}" ignored`);
+  const settings = {
+    capturedHeaders: capturableHeaders(config.OTEL_PRELOAD_CAPTURE_HEADERS),
+    redactedQueryParams: config.OTEL_PRELOAD_REDACT_QUERY_PARAMS,
+    sendLogs: config.OTEL_LOGS_EXPORTER.includes('otlp'),
+  };
+  const byTarget = new Map<string, CatalogEntry>();
+  for (const entry of selected) for (const target of entry.targets) byTarget.set(target, entry);
+  const active = new Map<string, Instrumentation>();
+  let steppedBack = false;
+
+  const stepBack = () => {
+    steppedBack = true;
+    diag.warn('the app sets up its own OpenTelemetry SDK; the preload steps back');
+    for (const instrumentation of active.values()) instrumentation.disable();
+    void tracerProvider.shutdown();
+    void meterProvider?.shutdown();
+    trace.disable();
+    metrics.disable();
+    propagation.disable();
+    context.disable();
+  };
+
+  watchFirstLoads(
+    [...byTarget.keys(), ...APP_SDKS],
+    (name) => {
+      if (steppedBack) return;
+      if (APP_SDKS.includes(name)) return stepBack();
+      const entry = byTarget.get(name)!;
+      if (active.has(entry.name)) return;
+      active.set(entry.name, createInstrumentation(entry, settings));
+      diag.debug(`instrumentation ${entry.name} active`);
+    },
+    (name, error) =>
+      diag.warn(
+        `instrumentation for ${name} failed; ${name} runs uninstrumented: ${String(error)}`,
+      ),
+  );
+
+  installLifecycle(
+    {
+      flush: () =>
+        Promise.all([
+          tracerProvider.forceFlush().catch(() => undefined),
+          meterProvider?.forceFlush().catch(() => undefined),
+        ]).then(() => undefined),
+      recordCrash: (error) => {
+        const span = trace.getActiveSpan();
+        if (!span) return;
+        span.recordException(error instanceof Error ? error : String(error));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+        span.end();
+      },
+    },
+    config.OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS,
+    diag,
+  );
+  return 'started';
+}
