@@ -1,13 +1,13 @@
 // Hot reload of the built CLI: SIGHUP or a saved file switches destinations without losing what
 // was accepted before; an invalid new config is rejected and the running one keeps working.
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayProcess } from '../test-support/gateway-process.ts';
 import { startGateway } from '../test-support/gateway-process.ts';
 import type { Sink } from '../test-support/otlp-sink.ts';
 import { startSink } from '../test-support/otlp-sink.ts';
 import { traceRequestBytes } from '../test-support/spans.ts';
+import { freePort, until } from '../test-support/wait.ts';
 
 const config = (sinkUrl: string, endpoint = '127.0.0.1:0') => `
 receivers:
@@ -22,23 +22,7 @@ service:
     traces: { receivers: [otlp_http], exporters: [otlp_http] }
 `;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
 const body = (name: string) => traceRequestBytes([name]);
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('hot reload', () => {
   let a: Sink;

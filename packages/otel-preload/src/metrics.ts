@@ -3,6 +3,7 @@ import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { Resource } from '@opentelemetry/resources';
 import type { PreloadEnv } from './config/env.ts';
+import { signalUrl } from './config/env.ts';
 import type { Diagnostics } from './diag.ts';
 
 const require = createRequire(import.meta.url);
@@ -44,7 +45,7 @@ export function createMeterProvider(
     readers.push(
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({
-          url: `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/metrics`,
+          url: signalUrl(config, 'metrics'),
           headers: config.OTEL_EXPORTER_OTLP_HEADERS,
           timeoutMillis: config.OTEL_EXPORTER_OTLP_TIMEOUT,
         }),

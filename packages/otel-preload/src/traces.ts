@@ -14,6 +14,7 @@ import {
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace';
 import type { PreloadEnv } from './config/env.ts';
+import { signalUrl } from './config/env.ts';
 import type { Diagnostics } from './diag.ts';
 
 const require = createRequire(import.meta.url);
@@ -75,7 +76,7 @@ export class LazyOtlpTraceExporter implements SpanExporter {
       OTLPTraceExporter: new (options: object) => SpanExporter;
     };
     this.exporter = new OTLPTraceExporter({
-      url: `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`,
+      url: signalUrl(config, 'traces'),
       headers: config.OTEL_EXPORTER_OTLP_HEADERS,
       timeoutMillis: config.OTEL_EXPORTER_OTLP_TIMEOUT,
     });

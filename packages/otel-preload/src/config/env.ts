@@ -239,3 +239,8 @@ export function redactedConfig(config: PreloadEnv): Record<string, unknown> {
   }
   return out;
 }
+
+/** The OTLP/HTTP URL of one signal under OTEL_EXPORTER_OTLP_ENDPOINT (`/v1/traces` and so on). */
+export function signalUrl(config: PreloadEnv, signal: 'traces' | 'metrics' | 'logs'): string {
+  return `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/${signal}`;
+}

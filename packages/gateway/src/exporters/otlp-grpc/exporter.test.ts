@@ -9,20 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayProcess } from '../../../test-support/gateway-process.ts';
 import { startGateway } from '../../../test-support/gateway-process.ts';
 import { traceRequestBytes } from '../../../test-support/spans.ts';
+import { until } from '../../../test-support/wait.ts';
 import { retryInfoMetadata } from '../../grpc/status.ts';
 import { classifyGrpcError } from './factory.ts';
 
 const tls = (name: string) => join(import.meta.dirname, '..', '..', '..', 'testdata', 'tls', name);
-
-async function until<T>(what: string, check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** The OTLP/JSON lines gateway B's file exporter wrote, parsed. */
 function received(

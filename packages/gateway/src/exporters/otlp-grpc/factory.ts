@@ -2,8 +2,8 @@ import type { ChannelCredentials, ServiceError } from '@grpc/grpc-js';
 import { Client, Metadata, credentials, status } from '@grpc/grpc-js';
 import type { Exporter, ExporterFactory, Settings } from '../../component.ts';
 import type { EncodedBatch } from '../../encoded-batch.ts';
+import { EXPORT_METHODS, passThrough } from '../../grpc/methods.ts';
 import { retryDelayMs } from '../../grpc/status.ts';
-import type { Signal } from '../../signal.ts';
 import { SIGNALS } from '../../signal.ts';
 import { clientTls } from '../../tls/config.ts';
 import { logPartialSuccess } from '../partial-success.ts';
@@ -11,12 +11,6 @@ import { QueuedExporter } from '../queued-exporter.ts';
 import type { SendOutcome } from '../retry.ts';
 import type { OtlpGrpcExporterConfig } from './config.ts';
 import { otlpGrpcExporterConfigSchema } from './config.ts';
-
-const PATHS: Record<Signal, string> = {
-  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
-  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
-};
 
 /** Retryable per the OTLP specification; RESOURCE_EXHAUSTED only when the server sent RetryInfo. */
 const RETRYABLE = new Set<number>([
@@ -28,7 +22,6 @@ const RETRYABLE = new Set<number>([
   status.DATA_LOSS,
 ]);
 
-const identity = (value: Buffer) => value;
 const GZIP = 2; // grpc-js CompressionAlgorithms.gzip
 
 function channelCredentials(config: OtlpGrpcExporterConfig): ChannelCredentials {
@@ -76,9 +69,9 @@ function createOtlpGrpcExporter(settings: Settings, config: OtlpGrpcExporterConf
     const body = batch.body();
     return new Promise((resolve) => {
       const call = client.makeUnaryRequest<Buffer, Buffer>(
-        PATHS[batch.signal],
-        identity,
-        identity,
+        EXPORT_METHODS[batch.signal],
+        passThrough,
+        passThrough,
         Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
         metadataTemplate.clone(),
         { deadline: Date.now() + config.timeout_ms },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { tlsServerConfigSchema } from '../../tls/config.ts';
 import { authConfigSchema } from '../auth.ts';
-import { hostPort } from '../otlp-http/config.ts';
+import { hostPort, maxDepth } from '../otlp-http/config.ts';
 
 export const otlpGrpcReceiverConfigSchema = z
   .strictObject({
@@ -13,13 +13,7 @@ export const otlpGrpcReceiverConfigSchema = z
       .max(1024)
       .default(4)
       .describe('Largest message accepted (RESOURCE_EXHAUSTED above it).'),
-    max_depth: z
-      .number()
-      .int()
-      .min(1)
-      .max(1000)
-      .default(32)
-      .describe('Deepest AnyValue nesting accepted.'),
+    max_depth: maxDepth,
     tls: tlsServerConfigSchema,
     auth: authConfigSchema,
     retry_after_s: z

@@ -10,15 +10,8 @@ import { serverTls } from '../../tls/config.ts';
 import { Authenticator, applyTenant } from '../auth.ts';
 import { rejectInvalid } from '../validate.ts';
 import type { OtlpGrpcReceiverConfig } from './config.ts';
+import { EXPORT_METHODS, passThrough } from '../../grpc/methods.ts';
 import { retryInfoMetadata } from '../../grpc/status.ts';
-
-const SERVICES: [Signal, string][] = [
-  ['traces', '/opentelemetry.proto.collector.trace.v1.TraceService/Export'],
-  ['metrics', '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export'],
-  ['logs', '/opentelemetry.proto.collector.logs.v1.LogsService/Export'],
-];
-
-const identity = (value: Buffer) => value;
 
 /**
  * OTLP/gRPC receiver on @grpc/grpc-js with pass-through serializers: grpc-js hands over the raw
@@ -43,16 +36,16 @@ export class OtlpGrpcReceiver implements Lifecycle {
     this.server = new Server({
       'grpc.max_receive_message_length': config.max_recv_msg_size_mib * 1024 * 1024,
     });
-    for (const [signal, path] of SERVICES) {
+    for (const [signal, path] of Object.entries(EXPORT_METHODS) as [Signal, string][]) {
       const definition: ServiceDefinition = {
         Export: {
           path,
           requestStream: false,
           responseStream: false,
-          requestSerialize: identity,
-          requestDeserialize: identity,
-          responseSerialize: identity,
-          responseDeserialize: identity,
+          requestSerialize: passThrough,
+          requestDeserialize: passThrough,
+          responseSerialize: passThrough,
+          responseDeserialize: passThrough,
         },
       };
       this.server.addService(definition, {

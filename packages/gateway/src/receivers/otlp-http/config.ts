@@ -13,6 +13,15 @@ export const hostPort = z
     'port must be at most 65535',
   );
 
+/** AnyValue nesting limit, shared by the OTLP receivers. */
+export const maxDepth = z
+  .number()
+  .int()
+  .min(1)
+  .max(1000)
+  .default(32)
+  .describe('Deepest AnyValue nesting accepted.');
+
 export const otlpHttpReceiverConfigSchema = z
   .strictObject({
     endpoint: hostPort.default('127.0.0.1:4318').describe('Listen address, host:port.'),
@@ -22,13 +31,7 @@ export const otlpHttpReceiverConfigSchema = z
       .positive()
       .default(64 * 1024 * 1024)
       .describe('Largest request body accepted, measured after decompression (413 above it).'),
-    max_depth: z
-      .number()
-      .int()
-      .min(1)
-      .max(1000)
-      .default(32)
-      .describe('Deepest AnyValue nesting accepted.'),
+    max_depth: maxDepth,
     tls: tlsServerConfigSchema,
     auth: authConfigSchema,
     retry_after_s: z

@@ -12,6 +12,7 @@ import { startGateway } from '../../../test-support/gateway-process.ts';
 import type { Sink } from '../../../test-support/otlp-sink.ts';
 import { startSink } from '../../../test-support/otlp-sink.ts';
 import { traceRequestBytes as traceBody } from '../../../test-support/spans.ts';
+import { until } from '../../../test-support/wait.ts';
 
 const config = (exporters: string, pipelineExporters: string, receiver = '') => `
 receivers:
@@ -44,14 +45,6 @@ const upstream = (
 const post = (url: string, body: Uint8Array | string, headers: Record<string, string>) =>
   fetch(url, { method: 'POST', body, headers });
 const proto = { 'content-type': 'application/x-protobuf' };
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('OTLP/HTTP receiver', () => {
   let sink: Sink;

@@ -131,8 +131,7 @@ export class OtlpHttpReceiver implements Lifecycle {
     refusal: Refusal,
     encoding: BodyEncoding,
   ): void {
-    const labels = { receiver: this.settings.id, signal, reason: refusal.reason };
-    this.settings.metrics.receiverRefused.inc(labels);
+    this.countRefused(signal, refusal.reason);
     if (refusal.retryable) {
       this.reply(
         res,
@@ -154,17 +153,16 @@ export class OtlpHttpReceiver implements Lifecycle {
     }
   }
 
+  private countRefused(signal: Signal | 'unknown', reason: string): void {
+    this.settings.metrics.receiverRefused.inc({ receiver: this.settings.id, signal, reason });
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     const signal = PATHS.get(path);
     const encoding = bodyEncodingOf(req);
     const errorEncoding = encoding ?? 'json';
-    const count = (reason: string) =>
-      this.settings.metrics.receiverRefused.inc({
-        receiver: this.settings.id,
-        signal: signal ?? 'unknown',
-        reason,
-      });
+    const count = (reason: string) => this.countRefused(signal ?? 'unknown', reason);
     if (!signal) {
       count('not_found');
       return this.reply(
@@ -283,8 +281,7 @@ export class OtlpHttpReceiver implements Lifecycle {
     onBytes: (count: number) => void,
   ): Promise<void> {
     const limit = this.config.max_body_bytes;
-    const count = (reason: string) =>
-      this.settings.metrics.receiverRefused.inc({ receiver: this.settings.id, signal, reason });
+    const count = (reason: string) => this.countRefused(signal, reason);
     let body: Buffer;
     try {
       body = await readBody(req, compression, limit, onBytes);
