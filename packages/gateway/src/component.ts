@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import type { EncodedBatch } from './encoded-batch.ts';
 import type { InFlightBytes } from './memory/guard.ts';
 import type { BatchConsumer } from './pipeline/consumer.ts';
-import type { Signal } from './signal.ts';
+import type { Delivery } from './pipeline/delivery.ts';
+import type { Batch, Signal } from './signal.ts';
 import type { GatewayMetrics } from './telemetry/metrics.ts';
 
 /**
@@ -64,4 +65,70 @@ export interface ReceiverFactory<C = unknown> {
   type: string;
   configSchema: z.ZodType<C>;
   create(settings: Settings, config: C, next: BatchConsumer): Receiver;
+}
+
+/** A processor's answer that removes the whole batch (filtering, sampling). */
+export const DROP: unique symbol = Symbol('drop');
+/** A processor's answer that it changed nothing: the batch keeps the bytes it arrived in. */
+export const UNCHANGED: unique symbol = Symbol('unchanged');
+
+/**
+ * A step of a pipeline: a synchronous function of the batch. Returning a batch (the same object,
+ * changed in place, or a new one) means it may have changed, so its received encoding is dropped
+ * and it is encoded again before export; return UNCHANGED when nothing changed. A processor keeps
+ * `batch.items` current, never writes into a byte array of the request (ids and bytes values are
+ * views of the received body, shared with every exporter: replace them instead), and never calls
+ * the next stage itself: the shared wrapper (`ProcessorStage`) forwards, counts and maps errors.
+ */
+export interface Processor extends Lifecycle {
+  process(batch: Batch): Batch | typeof DROP | typeof UNCHANGED;
+}
+
+export interface ProcessorFactory<C = unknown> {
+  kind: 'processor';
+  type: string;
+  configSchema: z.ZodType<C>;
+  /**
+   * True when `process` may change the batch it is given in place. A fan-out gives each mutating
+   * branch its own copy (the last one the original) and shares the batch among the others.
+   */
+  mutates: boolean;
+  /** One instance per pipeline that lists the processor (pipelines never share state). */
+  create(settings: Settings, config: C): Processor;
+}
+
+/**
+ * What a connector feeds: one pipeline that lists the connector as a receiver. Pipelines
+ * implement it; `route` runs the pipeline and adds its offers to `delivery` without making them.
+ */
+export interface Downstream {
+  readonly id: string;
+  readonly signal: Signal;
+  /** True when the pipeline, or anything downstream of it, changes batches in place. */
+  readonly mutates: boolean;
+  saturated(): boolean;
+  route(batch: Batch, delivery: Delivery): void;
+}
+
+/**
+ * The exporter end of one pipeline joined to the receiver end of others. It runs inside the
+ * caller's synchronous accept, so acceptance stays all-or-nothing across the whole graph.
+ */
+export interface Connector extends Lifecycle {
+  readonly id: string;
+  /** True when some pipeline the connector may feed changes batches in place. */
+  readonly mutates: boolean;
+  /** False when some pipeline it may feed has no room: the receiver then refuses. */
+  hasRoom(): boolean;
+  route(batch: Batch, delivery: Delivery): void;
+}
+
+export interface ConnectorFactory<C = unknown> {
+  kind: 'connector';
+  type: string;
+  configSchema: z.ZodType<C>;
+  /** Whether data of signal `from` may leave through the connector into a pipeline of `to`. */
+  connects(from: Signal, to: Signal): boolean;
+  /** `downstream`: the pipelines listing the connector as a receiver, by pipeline id. */
+  create(settings: Settings, config: C, downstream: ReadonlyMap<string, Downstream>): Connector;
 }

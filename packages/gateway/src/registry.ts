@@ -1,4 +1,10 @@
-import type { ExporterFactory, ReceiverFactory } from './component.ts';
+import type {
+  ConnectorFactory,
+  ExporterFactory,
+  ProcessorFactory,
+  ReceiverFactory,
+} from './component.ts';
+import { forwardConnectorFactory } from './connectors/forward/factory.ts';
 import { debugExporterFactory } from './exporters/debug/factory.ts';
 import { fileExporterFactory } from './exporters/file/factory.ts';
 import { otlpGrpcExporterFactory } from './exporters/otlp-grpc/factory.ts';
@@ -6,13 +12,22 @@ import { otlpHttpExporterFactory } from './exporters/otlp-http/factory.ts';
 import { otlpGrpcReceiverFactory } from './receivers/otlp-grpc/factory.ts';
 import { otlpHttpReceiverFactory } from './receivers/otlp-http/factory.ts';
 
-/** Every component type the gateway knows, registered here explicitly (never by side effect). */
-export const receiverFactories: ReadonlyMap<string, ReceiverFactory> = new Map(
-  [otlpHttpReceiverFactory, otlpGrpcReceiverFactory].map((f) => [f.type, f as ReceiverFactory]),
-);
+const byType = <F extends { type: string }>(factories: F[]): ReadonlyMap<string, F> =>
+  new Map(factories.map((f) => [f.type, f]));
 
-export const exporterFactories: ReadonlyMap<string, ExporterFactory> = new Map(
-  [otlpHttpExporterFactory, otlpGrpcExporterFactory, fileExporterFactory, debugExporterFactory].map(
-    (f) => [f.type, f as ExporterFactory],
-  ),
-);
+/** Every component type the gateway knows, registered here explicitly (never by side effect). */
+export const receiverFactories = byType<ReceiverFactory>([
+  otlpHttpReceiverFactory,
+  otlpGrpcReceiverFactory,
+]);
+
+export const processorFactories = byType<ProcessorFactory>([]);
+
+export const exporterFactories = byType<ExporterFactory>([
+  otlpHttpExporterFactory,
+  otlpGrpcExporterFactory,
+  fileExporterFactory,
+  debugExporterFactory,
+]);
+
+export const connectorFactories = byType<ConnectorFactory>([forwardConnectorFactory]);

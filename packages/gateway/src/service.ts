@@ -1,19 +1,27 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { AdminServer } from './admin/server.ts';
-import type { Exporter, Receiver, Settings } from './component.ts';
+import type { Exporter, Lifecycle, Receiver, Settings } from './component.ts';
 import type { ResolvedConfig } from './config/schema.ts';
 import { InFlightBytes, MemoryGuard } from './memory/guard.ts';
 import type { Refusal } from './pipeline/consumer.ts';
-import { Pipeline, ReceiverRouter } from './pipeline/pipeline.ts';
-import { exporterFactories, receiverFactories } from './registry.ts';
-import type { Signal } from './signal.ts';
+import { buildGraph } from './pipeline/graph.ts';
+import type { ReceiverRouter } from './pipeline/pipeline.ts';
+import { ProcessorStage } from './pipeline/processor-stage.ts';
+import {
+  connectorFactories,
+  exporterFactories,
+  processorFactories,
+  receiverFactories,
+} from './registry.ts';
 import { GatewayMetrics } from './telemetry/metrics.ts';
 
-/** The exporters and per-receiver routers one config produces. */
+/** The components and per-receiver routers one config produces. */
 interface Generation {
   config: ResolvedConfig;
   exporters: Map<string, Exporter>;
+  /** Processors and connectors, in start order. */
+  stages: Lifecycle[];
   routers: Map<string, ReceiverRouter>;
 }
 
@@ -56,10 +64,10 @@ export class Service {
         ? { retryable: true, reason: 'memory' }
         : undefined;
 
-  private settings(id: string): Settings {
+  private settings(id: string, pipeline?: string): Settings {
     return {
       id,
-      logger: this.logger.child({ component: id }),
+      logger: this.logger.child(pipeline ? { component: id, pipeline } : { component: id }),
       metrics: this.metrics,
       inFlight: this.inFlight,
     };
@@ -73,31 +81,45 @@ export class Service {
   }
 
   private build(config: ResolvedConfig): Generation {
-    const exporters = new Map<string, Exporter>();
-    const exporter = (id: string) => {
-      let e = exporters.get(id);
-      if (!e) {
-        const { type, config: exporterConfig } = config.exporterConfigs.get(id)!;
-        e = exporterFactories.get(type)!.create(this.settings(id), exporterConfig);
-        exporters.set(id, e);
-      }
-      return e;
-    };
-    const pipelines = Object.entries(config.service.pipelines).map(([name, spec]) => ({
-      pipeline: new Pipeline(name, name.split('/')[0] as Signal, spec.exporters.map(exporter)),
-      receivers: spec.receivers,
-    }));
-    const routers = new Map<string, ReceiverRouter>();
-    for (const id of new Set(pipelines.flatMap((p) => p.receivers))) {
-      routers.set(
-        id,
-        new ReceiverRouter(
-          pipelines.filter((p) => p.receivers.includes(id)).map((p) => p.pipeline),
-          this.pressure,
-        ),
-      );
-    }
-    return { config, exporters, routers };
+    const graph = buildGraph(
+      config.service.pipelines,
+      {
+        isConnector: (id) => config.connectorConfigs.has(id),
+        exporter: (id) => {
+          const { type, config: c } = config.exporterConfigs.get(id)!;
+          return exporterFactories.get(type)!.create(this.settings(id), c);
+        },
+        processor: (id, pipeline) => {
+          const { type, config: c } = config.processorConfigs.get(id)!;
+          const factory = processorFactories.get(type)!;
+          const settings = this.settings(id, pipeline);
+          return new ProcessorStage(
+            settings,
+            factory.create(settings, c),
+            factory.mutates,
+            pipeline,
+          );
+        },
+        connector: (id, downstream) => {
+          const { type, config: c } = config.connectorConfigs.get(id)!;
+          return connectorFactories.get(type)!.create(this.settings(id), c, downstream);
+        },
+      },
+      this.pressure,
+    );
+    return { config, ...graph };
+  }
+
+  /** Starts a generation's exporters, then its processors and connectors (downstream first). */
+  private async startGeneration(generation: Generation): Promise<void> {
+    for (const exporter of generation.exporters.values()) await exporter.start();
+    for (const stage of generation.stages) await stage.start();
+  }
+
+  /** Stops what `startGeneration` started, in reverse; exporters drain until the deadline. */
+  private async stopGeneration(generation: Generation, deadline: AbortSignal): Promise<void> {
+    for (const stage of [...generation.stages].reverse()) await stage.shutdown(deadline);
+    await Promise.all([...generation.exporters.values()].map((e) => e.shutdown(deadline)));
   }
 
   private createReceiver(config: ResolvedConfig, id: string, router: ReceiverRouter): Receiver {
@@ -128,7 +150,7 @@ export class Service {
   }
 
   async start(): Promise<void> {
-    for (const exporter of this.current.exporters.values()) await exporter.start();
+    await this.startGeneration(this.current);
     await this.admin.start();
     for (const receiver of this.receivers.values()) await receiver.start();
     this.serving = true;
@@ -142,7 +164,7 @@ export class Service {
   async reload(config: ResolvedConfig): Promise<void> {
     const old = this.current;
     const next = this.build(config);
-    for (const exporter of next.exporters.values()) await exporter.start();
+    await this.startGeneration(next);
     const deadline = AbortSignal.timeout(config.service.shutdown_timeout_ms);
 
     // Receivers: keep unchanged ones (retarget), replace changed ones, stop removed ones.
@@ -186,7 +208,7 @@ export class Service {
       await this.admin.start();
     }
     // What the old exporters accepted still goes out (or is counted) before they close.
-    await Promise.all([...old.exporters.values()].map((e) => e.shutdown(deadline)));
+    await this.stopGeneration(old, deadline);
     this.logger.info(
       {
         receivers: [...this.receivers.keys()],
@@ -218,7 +240,7 @@ export class Service {
         this.logger.error({ receiver: id, err: error }, 'receiver could not be restarted');
       }
     }
-    await Promise.all([...next.exporters.values()].map((e) => e.shutdown(deadline)));
+    await this.stopGeneration(next, deadline);
   }
 
   /** Stops receivers (in-flight requests finish), then drains exporters until the deadline. */
@@ -227,7 +249,7 @@ export class Service {
     this.serving = false;
     const deadline = AbortSignal.timeout(timeoutMs);
     await Promise.all([...this.receivers.values()].map((r) => r.shutdown(deadline)));
-    await Promise.all([...this.current.exporters.values()].map((e) => e.shutdown(deadline)));
+    await this.stopGeneration(this.current, deadline);
     await this.admin.stop();
     this.memory.stop();
   }

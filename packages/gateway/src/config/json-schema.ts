@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { exporterFactories, receiverFactories } from '../registry.ts';
+import {
+  connectorFactories,
+  exporterFactories,
+  processorFactories,
+  receiverFactories,
+} from '../registry.ts';
 import { serviceSchema } from './schema.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -43,9 +48,9 @@ export function gatewayJsonSchema(): JsonSchema {
     required: ['service'],
     properties: {
       receivers: componentMap(receiverFactories, 'Receivers'),
-      processors: componentMap(new Map(), 'Processors'),
+      processors: componentMap(processorFactories, 'Processors'),
       exporters: componentMap(exporterFactories, 'Exporters'),
-      connectors: componentMap(new Map(), 'Connectors'),
+      connectors: componentMap(connectorFactories, 'Connectors'),
       service: toJson(serviceSchema),
     },
   };

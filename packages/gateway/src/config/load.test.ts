@@ -61,7 +61,7 @@ describe('loadConfig', () => {
     });
     expect(byPath['service.pipelines.traces.exporters[1]']).toMatchObject({
       line: 14,
-      message: '"missing" is not defined under exporters',
+      message: '"missing" is not defined under exporters or connectors',
     });
     expect(byPath['service.pipelines.spans']!.message).toMatch(
       /must be named traces, metrics or logs/,
@@ -69,6 +69,59 @@ describe('loadConfig', () => {
     expect(byPath['service.memory']!.message).toMatch(
       /soft_limit_mib must be below hard_limit_mib/,
     );
+  });
+
+  it('checks how connectors join pipelines', () => {
+    const problems = problemsOf(() =>
+      parseConfig(
+        `receivers: { otlp_http: {} }
+exporters: { debug: {} }
+connectors:
+  forward/loop: {}
+  forward/metrics: {}
+  forward/unfed: {}
+  forward/unread: {}
+  debug: {}
+service:
+  pipelines:
+    traces/a: { receivers: [otlp_http, forward/loop], exporters: [forward/loop, forward/metrics, forward/unread] }
+    metrics: { receivers: [forward/metrics, forward/unfed], exporters: [debug] }
+`,
+        'connectors.yaml',
+      ),
+    );
+    expect(problems.filter((p) => p.path === 'connectors.debug').map((p) => p.message)).toEqual([
+      expect.stringMatching(/unknown connector type "debug"/) as string,
+      '"debug" is also defined as an exporter; a connector needs an id of its own',
+    ]);
+    const byPath = Object.fromEntries(
+      problems.filter((p) => p.path !== 'connectors.debug').map((p) => [p.path, p.message]),
+    );
+    expect(byPath).toEqual({
+      'connectors.forward/unfed':
+        'connector "forward/unfed" is a receiver of metrics but no pipeline exports to it',
+      'connectors.forward/unread':
+        'connector "forward/unread" is an exporter of traces/a but no pipeline receives from it',
+      'service.pipelines.metrics.receivers[0]':
+        'connector "forward/metrics" cannot pass traces (from pipeline "traces/a") into a metrics pipeline',
+      'service.pipelines.traces/a':
+        'pipelines feed each other in a cycle through connectors: traces/a → traces/a',
+    });
+  });
+
+  it('accepts pipelines joined by a forward connector', () => {
+    const config = parseConfig(
+      `receivers: { otlp_http: {} }
+exporters: { debug: {}, file: {} }
+connectors: { forward: {} }
+service:
+  pipelines:
+    traces/in: { receivers: [otlp_http], exporters: [forward] }
+    traces/out: { receivers: [forward], exporters: [debug, file] }
+`,
+      'forward.yaml',
+    );
+    expect(config.connectorConfigs.get('forward')).toEqual({ type: 'forward', config: {} });
   });
 
   it('names an unset variable and its key', () => {

@@ -3,7 +3,7 @@ import type { Batch, Signal } from '../signal.ts';
 /** Why data was refused; receivers map it to HTTP/gRPC status codes. */
 export type Refusal =
   | { retryable: true; reason: 'backpressure' | 'memory' | 'shutting_down' }
-  | { retryable: false; reason: string };
+  | { retryable: false; reason: string; detail?: string };
 
 /**
  * What a receiver hands its data to. Both calls are synchronous: processors are plain functions

@@ -1,57 +1,77 @@
-import type { Exporter } from '../component.ts';
-import { EncodedBatch } from '../encoded-batch.ts';
+import type { Connector, Downstream, Exporter } from '../component.ts';
 import type { Batch, Signal } from '../signal.ts';
 import type { Refusal } from './consumer.ts';
+import { Delivery, FanOut } from './delivery.ts';
+import type { ProcessorStage } from './processor-stage.ts';
+import { ProcessorFailure } from './processor-stage.ts';
 
 /**
- * One configured pipeline: a signal, ordered processors (none yet), and the exporters it fans
- * out to. `accept` either places the batch in every exporter's queue or in none.
+ * One configured pipeline: a signal, ordered processors, and what it fans out to (exporters and
+ * connectors). `route` runs the processors and adds the resulting offers to a delivery.
  */
-export class Pipeline {
+export class Pipeline implements Downstream {
   readonly id: string;
   readonly signal: Signal;
+  readonly processors: readonly ProcessorStage[];
   readonly exporters: readonly Exporter[];
+  readonly connectors: readonly Connector[];
+  readonly mutates: boolean;
+  private readonly out: FanOut;
 
-  constructor(id: string, signal: Signal, exporters: readonly Exporter[]) {
+  constructor(
+    id: string,
+    signal: Signal,
+    processors: readonly ProcessorStage[],
+    exporters: readonly Exporter[],
+    connectors: readonly Connector[] = [],
+  ) {
     this.id = id;
     this.signal = signal;
+    this.processors = processors;
     this.exporters = exporters;
+    this.connectors = connectors;
+    this.out = new FanOut(exporters, connectors);
+    this.mutates = processors.some((p) => p.mutates) || this.out.mutates;
   }
 
   /** True when some destination has no room: a batch now would be refused. */
   saturated(): boolean {
-    return this.exporters.some((exporter) => !exporter.hasRoom());
+    return (
+      this.exporters.some((exporter) => !exporter.hasRoom()) ||
+      this.connectors.some((connector) => !connector.hasRoom())
+    );
   }
 
-  /**
-   * Encodes the batch once (or reuses the bytes it arrived in) and offers the encoding to every
-   * exporter; call only after `saturated()` returned false in the same tick.
-   */
-  accept(batch: Batch): void {
-    const encoded = EncodedBatch.of(batch);
-    for (const exporter of this.exporters) {
-      if (!exporter.offer(encoded))
-        throw new Error(`exporter ${exporter.id} refused after reporting room`);
+  route(batch: Batch, delivery: Delivery): void {
+    let current: Batch | undefined = batch;
+    for (const stage of this.processors) {
+      current = stage.run(current);
+      if (!current) return;
     }
+    this.out.route(current, delivery);
   }
 }
 
 /**
  * Routes one receiver's batches to the pipelines that list it. Accepting is all-or-nothing across
- * pipelines too: every pipeline of the signal is checked for room before any is given the batch.
+ * the whole graph: every pipeline of the signal (and everything its connectors feed) is checked
+ * for room, all processors run, and only then are the exporters given the batch.
  */
 export class ReceiverRouter {
-  private readonly pipelines: Map<Signal, Pipeline[]>;
+  private readonly pipelines: Map<Signal, { list: Pipeline[]; out: FanOut }>;
   private readonly pressure: () => Refusal | undefined;
 
-  constructor(pipelines: Pipeline[], pressure: () => Refusal | undefined) {
+  constructor(pipelines: readonly Pipeline[], pressure: () => Refusal | undefined) {
     this.pressure = pressure;
-    this.pipelines = new Map();
+    const bySignal = new Map<Signal, Pipeline[]>();
     for (const pipeline of pipelines) {
-      const list = this.pipelines.get(pipeline.signal) ?? [];
+      const list = bySignal.get(pipeline.signal) ?? [];
       list.push(pipeline);
-      this.pipelines.set(pipeline.signal, list);
+      bySignal.set(pipeline.signal, list);
     }
+    this.pipelines = new Map(
+      [...bySignal].map(([signal, list]) => [signal, { list, out: new FanOut([], list) }]),
+    );
   }
 
   precheck(signal: Signal): Refusal | undefined {
@@ -60,14 +80,26 @@ export class ReceiverRouter {
       return { retryable: false, reason: `no pipeline receives ${signal} from this receiver` };
     const global = this.pressure();
     if (global) return global;
-    if (pipelines.some((p) => p.saturated())) return { retryable: true, reason: 'backpressure' };
+    if (pipelines.list.some((p) => p.saturated()))
+      return { retryable: true, reason: 'backpressure' };
     return undefined;
   }
 
+  /**
+   * Runs the pipelines. The batch may be changed in place by them: read what you need of it
+   * (its item count) before calling.
+   */
   accept(batch: Batch): Refusal | undefined {
     const refusal = this.precheck(batch.signal);
     if (refusal) return refusal;
-    for (const pipeline of this.pipelines.get(batch.signal)!) pipeline.accept(batch);
+    const delivery = new Delivery();
+    try {
+      this.pipelines.get(batch.signal)!.out.route(batch, delivery);
+    } catch (error) {
+      if (!(error instanceof ProcessorFailure)) throw error;
+      return { retryable: false, reason: 'processor_error', detail: error.message };
+    }
+    delivery.commit();
     return undefined;
   }
 }

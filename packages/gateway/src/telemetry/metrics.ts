@@ -39,7 +39,13 @@ export class GatewayMetrics {
   readonly processorDropped = new Counter({
     name: 'otelgw_processor_dropped_items_total',
     help: 'Items a processor removed on purpose (filtering, sampling).',
-    labelNames: ['processor', 'signal'],
+    labelNames: ['processor', 'pipeline', 'signal'],
+    registers: [this.registry],
+  });
+  readonly processorErrors = new Counter({
+    name: 'otelgw_processor_errors_total',
+    help: 'Batches a processor failed on; the request carrying each was refused.',
+    labelNames: ['processor', 'pipeline', 'signal'],
     registers: [this.registry],
   });
   readonly exporterSent = new Counter({

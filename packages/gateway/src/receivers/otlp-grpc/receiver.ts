@@ -80,7 +80,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
     } else if (refusal.reason.startsWith('no pipeline')) {
       callback({ code: status.UNIMPLEMENTED, details: refusal.reason });
     } else {
-      callback({ code: status.INTERNAL, details: refusal.reason });
+      callback({ code: status.INTERNAL, details: refusal.detail ?? refusal.reason });
     }
   }
 
@@ -125,11 +125,12 @@ export class OtlpGrpcReceiver implements Lifecycle {
     const labels = { receiver: this.settings.id, signal };
     this.settings.metrics.receiverReceived.inc(labels, batch.items);
     const { rejected, message } = rejectInvalid(batch);
-    if (batch.items > 0 || rejected === 0) {
+    const items = batch.items; // the pipelines may change the batch
+    if (items > 0 || rejected === 0) {
       const refusal = this.next.accept(batch);
       if (refusal) return this.refuse(signal, refusal, callback);
     }
-    this.settings.metrics.receiverAccepted.inc(labels, batch.items);
+    this.settings.metrics.receiverAccepted.inc(labels, items);
     callback(null, successBody(signal, rejected, message, 'proto'));
   }
 

@@ -149,7 +149,8 @@ export class OtlpHttpReceiver implements Lifecycle {
     } else if (refusal.reason.startsWith('no pipeline')) {
       this.reply(res, 404, statusBody(RpcCode.NOT_FOUND, refusal.reason, encoding), encoding);
     } else {
-      this.reply(res, 500, statusBody(RpcCode.INTERNAL, refusal.reason, encoding), encoding);
+      const message = refusal.detail ?? refusal.reason;
+      this.reply(res, 500, statusBody(RpcCode.INTERNAL, message, encoding), encoding);
     }
   }
 
@@ -335,11 +336,12 @@ export class OtlpHttpReceiver implements Lifecycle {
     const labels = { receiver: this.settings.id, signal };
     this.settings.metrics.receiverReceived.inc(labels, batch.items);
     const { rejected, message } = rejectInvalid(batch);
-    if (batch.items > 0 || rejected === 0) {
+    const items = batch.items; // the pipelines may change the batch
+    if (items > 0 || rejected === 0) {
       const refusal = this.next.accept(batch);
       if (refusal) return this.refuse(res, signal, refusal, encoding);
     }
-    this.settings.metrics.receiverAccepted.inc(labels, batch.items);
+    this.settings.metrics.receiverAccepted.inc(labels, items);
     this.reply(res, 200, successBody(signal, rejected, message, encoding), encoding);
   }
 

@@ -1,0 +1,95 @@
+import type { Downstream, Exporter } from '../component.ts';
+import { EncodedBatch } from '../encoded-batch.ts';
+import type { Batch } from '../signal.ts';
+import { codecs } from '../signal.ts';
+
+/** Decoding depth for a copy of data a receiver already validated. */
+const TRUSTED_DEPTH = 10_000;
+
+/**
+ * The offers one accepted batch produces across the pipeline graph, collected while processors
+ * run and made only when every branch has finished: a processor that throws leaves no exporter
+ * holding part of the batch. Offers to the same exporter (reached through two pipelines) are
+ * merged into one, so the room each exporter reported in the precheck is enough.
+ */
+export class Delivery {
+  private readonly offers = new Map<Exporter, EncodedBatch>();
+
+  add(exporter: Exporter, batch: EncodedBatch): void {
+    const held = this.offers.get(exporter);
+    if (!held) {
+      this.offers.set(exporter, batch);
+      return;
+    }
+    // The held batch may be shared with other exporters: merge into a new one.
+    const merged = new EncodedBatch(batch.signal);
+    merged.append(held);
+    merged.append(batch);
+    this.offers.set(exporter, merged);
+  }
+
+  /** Exporters the batch reached, for tests and logs. */
+  get size(): number {
+    return this.offers.size;
+  }
+
+  /** Makes the offers; call in the same tick as the precheck that found room everywhere. */
+  commit(): void {
+    for (const [exporter, batch] of this.offers) {
+      if (!exporter.offer(batch))
+        throw new Error(`exporter ${exporter.id} refused after reporting room`);
+    }
+  }
+}
+
+/** A copy of `batch` that shares nothing with it, decoded from its encoding. */
+export function copyBatch(batch: Batch, bytes: Uint8Array): Batch {
+  return {
+    signal: batch.signal,
+    request: codecs[batch.signal].decode(bytes, TRUSTED_DEPTH),
+    items: batch.items,
+    tenant: batch.tenant,
+    wire: bytes,
+  };
+}
+
+/**
+ * One fan-out point: a batch goes to some exporters and some downstream pipelines (or
+ * connectors). Exporters take the encoding (one for all of them), branches that do not change
+ * batches share the batch, and each branch that does gets its own copy, except the last, which
+ * gets the original, so a fan-out with one mutating branch copies nothing.
+ */
+export class FanOut {
+  private readonly exporters: readonly Exporter[];
+  private readonly shared: readonly Pick<Downstream, 'route'>[];
+  private readonly owning: readonly Pick<Downstream, 'route'>[];
+
+  constructor(
+    exporters: readonly Exporter[],
+    branches: readonly Pick<Downstream, 'route' | 'mutates'>[],
+  ) {
+    this.exporters = exporters;
+    this.shared = branches.filter((b) => !b.mutates);
+    this.owning = branches.filter((b) => b.mutates);
+  }
+
+  /** True when some branch changes batches in place. */
+  get mutates(): boolean {
+    return this.owning.length > 0;
+  }
+
+  route(batch: Batch, delivery: Delivery): void {
+    let encoded: EncodedBatch | undefined;
+    if (this.exporters.length > 0) {
+      encoded = EncodedBatch.of(batch);
+      for (const exporter of this.exporters) delivery.add(exporter, encoded);
+    }
+    for (const branch of this.shared) branch.route(batch, delivery);
+    const last = this.owning.length - 1;
+    for (let i = 0; i < last; i++) {
+      encoded ??= EncodedBatch.of(batch);
+      this.owning[i]!.route(copyBatch(batch, encoded.body()), delivery);
+    }
+    if (last >= 0) this.owning[last]!.route(batch, delivery);
+  }
+}
