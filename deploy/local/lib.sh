@@ -39,4 +39,5 @@ go_env() {
   export CGO_ENABLED=0
 }
 
-file_hash() { sha256sum "$@" | sha256sum | cut -c1-12; }
+# A digest of the files' contents (not their paths: every clone of the repo shares the cache).
+file_hash() { cat "$@" | sha256sum | cut -c1-12; }
