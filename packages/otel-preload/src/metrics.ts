@@ -1,12 +1,90 @@
-import { createRequire } from 'node:module';
-import type { MetricReader } from '@opentelemetry/sdk-metrics';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Resource } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  MeterProvider,
+  MetricReader,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import type { PreloadEnv } from './config/env.ts';
 import { signalUrl } from './config/env.ts';
 import type { Diagnostics } from './diag.ts';
+import { loadLazy } from './lazy/load.ts';
 
-const require = createRequire(import.meta.url);
+/** How long after startup the Prometheus endpoint starts listening. */
+const PROMETHEUS_START_DELAY_MS = 200;
+
+/** Servers the preload runs; the HTTP instrumentation leaves their requests untraced. */
+export const ownServers = new WeakSet<object>();
+
+/** True for a request to one of the preload's own servers (the Prometheus endpoint). */
+export const isOwnRequest = (req: IncomingMessage) =>
+  ownServers.has((req.socket as { server?: object }).server ?? {});
+
+/**
+ * The Prometheus endpoint: a pull reader whose HTTP server (and the serializer it needs) start
+ * shortly after startup rather than during it, on a timer that never keeps the process alive.
+ * Answers GET /metrics with the text format; anything else is 404.
+ */
+export class PrometheusEndpoint extends MetricReader {
+  private server: Server | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(host: string, port: number, diag: Diagnostics, delayMs = PROMETHEUS_START_DELAY_MS) {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+    this.timer = setTimeout(() => this.listen(host, port, diag), delayMs).unref();
+  }
+
+  private listen(host: string, port: number, diag: Diagnostics): void {
+    const { PrometheusSerializer } = loadLazy('prometheus');
+    const serializer = new PrometheusSerializer();
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method !== 'GET' || path !== '/metrics') {
+        res.statusCode = 404;
+        return res.end();
+      }
+      this.collect().then(
+        ({ resourceMetrics }) => {
+          res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+          res.end(serializer.serialize(resourceMetrics));
+        },
+        (error: unknown) => {
+          res.statusCode = 500;
+          res.end(`# failed to collect metrics: ${String(error)}\n`);
+        },
+      );
+    };
+    // Loaded here, not imported: node:http is part of what is kept off startup.
+    const http = process.getBuiltinModule('node:http');
+    const server = http.createServer(handle);
+    ownServers.add(server);
+    server.on('error', (error) =>
+      diag.warn(`Prometheus endpoint ${host}:${port} unavailable: ${error.message}`),
+    );
+    server.listen(port, host, () => {
+      diag.debug(`Prometheus endpoint on http://${host}:${port}/metrics`);
+    });
+    server.unref();
+    this.server = server;
+  }
+
+  /** The bound port once listening (port 0 picks one), for tests. */
+  get port(): number | undefined {
+    const address = this.server?.address();
+    return typeof address === 'object' && address ? address.port : undefined;
+  }
+
+  protected override onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  protected override onShutdown(): Promise<void> {
+    clearTimeout(this.timer);
+    const server = this.server;
+    return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
+}
 
 /**
  * The meter provider: a Prometheus endpoint (127.0.0.1:9464 unless configured; never all
@@ -20,28 +98,20 @@ export function createMeterProvider(
   const readers: MetricReader[] = [];
   const exporters = config.OTEL_METRICS_EXPORTER;
   if (exporters.includes('prometheus')) {
-    const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus') as {
-      PrometheusExporter: new (options: object, callback: (error?: Error) => void) => MetricReader;
-    };
-    const host = config.OTEL_EXPORTER_PROMETHEUS_HOST;
-    const port = config.OTEL_EXPORTER_PROMETHEUS_PORT;
     readers.push(
-      new PrometheusExporter({ host, port }, (error) => {
-        if (error) diag.warn(`Prometheus endpoint ${host}:${port} unavailable: ${error.message}`);
-        else diag.debug(`Prometheus endpoint on http://${host}:${port}/metrics`);
-      }),
+      new PrometheusEndpoint(
+        config.OTEL_EXPORTER_PROMETHEUS_HOST,
+        config.OTEL_EXPORTER_PROMETHEUS_PORT,
+        diag,
+      ),
     );
   }
   if (exporters.includes('otlp')) {
-    const pkg =
+    const lazy = loadLazy('metric-exporter');
+    const OTLPMetricExporter =
       config.OTEL_EXPORTER_OTLP_PROTOCOL === 'http/json'
-        ? '@opentelemetry/exporter-metrics-otlp-http'
-        : '@opentelemetry/exporter-metrics-otlp-proto';
-    const { OTLPMetricExporter } = require(pkg) as {
-      OTLPMetricExporter: new (
-        options: object,
-      ) => ConstructorParameters<typeof PeriodicExportingMetricReader>[0]['exporter'];
-    };
+        ? lazy.OtlpJsonMetricExporter
+        : lazy.OtlpProtoMetricExporter;
     readers.push(
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const preload = join(import.meta.dirname, '..', 'dist', 'register.js');
+const preload = createRequire(import.meta.url).resolve('@org/otel-preload');
 const service = join(import.meta.dirname, '..', 'test-fixtures', 'service.cjs');
 const gatewayCli = join(
   dirname(createRequire(import.meta.url).resolve('@org/otel-gateway/package.json')),
@@ -166,6 +166,7 @@ service:
   it('never exports cookies, authorization or secret query values', () => {
     const text = readFileSync(join(dir, 'spans.jsonl'), 'utf8');
     expect(text).toContain('req-1'); // the allow-listed x-request-id header is recorded
+    expect(text).toContain('password=REDACTED');
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('s3cr3t');
     expect(text).not.toContain('t0ken');
@@ -177,6 +178,17 @@ service:
       /http_server_request_duration_bucket\{[^}]*http_response_status_code="200"/,
     );
     expect(text).toMatch(/http_client_request_duration_bucket/);
+    // Scrapes of the preload's own endpoint are not traced.
+    const before = spans().length;
+    await fetch(`http://127.0.0.1:${rootPort}/after-scrape`);
+    await until('spans of the next request', () =>
+      spans().length >= before + 3 ? true : undefined,
+    );
+    const paths = spans().map(
+      (s) => s.span.attributes.find((a) => a.key === 'url.path')?.value.stringValue,
+    );
+    expect(paths).toContain('/after-scrape');
+    expect(paths).not.toContain('/metrics');
   });
 
   it('SIGTERM ends the process by the signal, as it would without the preload', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capturableHeaders, sanitizeSql } from './redaction.ts';
+import { capturableHeaders, redactQuery, sanitizeSql } from './redaction.ts';
 
 describe('redaction rules', () => {
   it('db.statement: drops string and number literals, keeps structure and placeholders', () => {
@@ -17,5 +17,13 @@ describe('redaction rules', () => {
     expect(capturableHeaders(['X-Request-Id', 'Cookie', 'authorization', 'Set-Cookie'])).toEqual([
       'x-request-id',
     ]);
+  });
+
+  it('url.query: replaces the values of named parameters only', () => {
+    const names = new Set(['password', 'api key']);
+    expect(redactQuery('a=1&password=hunter2&b=2', names)).toBe('a=1&password=REDACTED&b=2');
+    expect(redactQuery('api%20key=x&api+key=y', names)).toBe('api%20key=REDACTED&api+key=REDACTED');
+    expect(redactQuery('password&q=%E0%A4%A', names)).toBe('password&q=%E0%A4%A');
+    expect(redactQuery('a=1', new Set())).toBe('a=1');
   });
 });

@@ -26,3 +26,26 @@ const SQL_LITERAL =
 export function sanitizeSql(sql: string): string {
   return sql.replace(SQL_LITERAL, '?');
 }
+
+/**
+ * A URL query string with the values of the named parameters replaced by `REDACTED` (names
+ * compared after percent-decoding, case-sensitively, as instrumentation-http does).
+ */
+export function redactQuery(query: string, names: ReadonlySet<string>): string {
+  if (names.size === 0 || query === '') return query;
+  let changed = false;
+  const parts = query.split('&').map((part) => {
+    const eq = part.indexOf('=');
+    const raw = eq < 0 ? part : part.slice(0, eq);
+    let name = raw;
+    try {
+      name = decodeURIComponent(raw.replace(/\+/g, ' '));
+    } catch {
+      // a malformed escape: compare the raw name
+    }
+    if (!names.has(name) || eq < 0) return part;
+    changed = true;
+    return `${raw}=REDACTED`;
+  });
+  return changed ? parts.join('&') : query;
+}

@@ -2,12 +2,11 @@ import { isMainThread } from 'node:worker_threads';
 import { context, metrics, propagation, trace, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, setGlobalErrorHandler } from '@opentelemetry/core';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { formatWarning, parseEnv, redactedConfig } from './config/env.ts';
 import { Diagnostics } from './diag.ts';
-import type { CatalogEntry } from './instrumentations/catalog.ts';
+import type { Active, CatalogEntry } from './instrumentations/catalog.ts';
 import { createInstrumentation, selectInstrumentations } from './instrumentations/catalog.ts';
 import { watchFirstLoads } from './instrumentations/lazy.ts';
 import { installLifecycle } from './lifecycle.ts';
@@ -88,7 +87,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
   };
   const byTarget = new Map<string, CatalogEntry>();
   for (const entry of selected) for (const target of entry.targets) byTarget.set(target, entry);
-  const active = new Map<string, Instrumentation>();
+  const active = new Map<string, Active>();
   let steppedBack = false;
 
   const stepBack = () => {

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { TextMapPropagator } from '@opentelemetry/api';
 import {
   ExportResultCode,
@@ -16,8 +15,7 @@ import {
 import type { PreloadEnv } from './config/env.ts';
 import { signalUrl } from './config/env.ts';
 import type { Diagnostics } from './diag.ts';
-
-const require = createRequire(import.meta.url);
+import { loadLazy } from './lazy/load.ts';
 
 /** The sampler OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG describe. */
 export function samplerFrom(config: PreloadEnv): Sampler {
@@ -68,14 +66,12 @@ export class LazyOtlpTraceExporter implements SpanExporter {
   private load(): SpanExporter {
     if (this.exporter) return this.exporter;
     const { config } = this;
-    const pkg =
+    const lazy = loadLazy('trace-exporter');
+    const Exporter =
       config.OTEL_EXPORTER_OTLP_PROTOCOL === 'http/json'
-        ? '@opentelemetry/exporter-trace-otlp-http'
-        : '@opentelemetry/exporter-trace-otlp-proto';
-    const { OTLPTraceExporter } = require(pkg) as {
-      OTLPTraceExporter: new (options: object) => SpanExporter;
-    };
-    this.exporter = new OTLPTraceExporter({
+        ? lazy.OtlpJsonTraceExporter
+        : lazy.OtlpProtoTraceExporter;
+    this.exporter = new Exporter({
       url: signalUrl(config, 'traces'),
       headers: config.OTEL_EXPORTER_OTLP_HEADERS,
       timeoutMillis: config.OTEL_EXPORTER_OTLP_TIMEOUT,

@@ -1,5 +1,7 @@
-import { createRequire } from 'node:module';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { loadLazy } from '../lazy/load.ts';
+import { isOwnRequest } from '../metrics.ts';
+import { instrumentHttpServers } from './http-server.ts';
 
 /** What the preload passes every instrumentation it creates. */
 export interface InstrumentationSettings {
@@ -14,84 +16,93 @@ export interface InstrumentationSettings {
 export interface CatalogEntry {
   /** Short name, as OTEL_NODE_ENABLED_INSTRUMENTATIONS writes it. */
   name: string;
-  /** The instrumentation package. */
-  pkg: string;
-  /** Exported class name. */
-  className: string;
+  /** Loads the instrumentation's class (a lazy part of the bundle). */
+  load: () => new (config: object) => Instrumentation;
   /** Bare module names whose first load activates the instrumentation. */
   targets: string[];
   /** Enabled when neither list names it. */
   defaultOn: boolean;
   options?: (settings: InstrumentationSettings) => Record<string, unknown>;
+  /** Started with the instrumentation; returns what undoes it. */
+  alongside?: (settings: InstrumentationSettings) => () => void;
+}
+
+/** What stepping back undoes. */
+export interface Active {
+  disable(): void;
 }
 
 /**
  * The instrumentations the preload knows. Each is loaded only when one of its target modules is
- * first required or imported, so an app pays for what it uses. Packages that are not direct
- * dependencies of the preload resolve through @opentelemetry/auto-instrumentations-node.
+ * first required or imported, so an app pays for what it uses.
  */
 export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'http',
-    pkg: '@opentelemetry/instrumentation-http',
-    className: 'HttpInstrumentation',
+    load: () => loadLazy('http').HttpInstrumentation,
     targets: ['http', 'https'],
     defaultOn: true,
+    // Client spans from instrumentation-http; server spans from the preload's own, much cheaper
+    // server instrumentation (see http-server.ts and the README's benchmark).
     options: (s) => ({
+      disableIncomingRequestInstrumentation: true,
       headersToSpanAttributes: {
-        server: { requestHeaders: s.capturedHeaders, responseHeaders: s.capturedHeaders },
         client: { requestHeaders: s.capturedHeaders, responseHeaders: s.capturedHeaders },
       },
       redactedQueryParams: s.redactedQueryParams,
-      redactedQueryParamsServer: s.redactedQueryParams,
     }),
+    alongside: (s) =>
+      instrumentHttpServers(
+        [
+          process.getBuiltinModule('node:http').Server.prototype,
+          process.getBuiltinModule('node:https').Server.prototype,
+        ],
+        {
+          capturedHeaders: s.capturedHeaders,
+          redactedQueryParams: s.redactedQueryParams,
+          ignore: isOwnRequest,
+        },
+      ),
   },
   {
     name: 'undici',
-    pkg: '@opentelemetry/instrumentation-undici',
-    className: 'UndiciInstrumentation',
+    load: () => loadLazy('undici').UndiciInstrumentation,
     targets: ['undici'],
     defaultOn: true,
   },
   {
     name: 'express',
-    pkg: '@opentelemetry/instrumentation-express',
-    className: 'ExpressInstrumentation',
+    load: () => loadLazy('express').ExpressInstrumentation,
     targets: ['express'],
     defaultOn: true,
   },
   {
     name: 'pg',
-    pkg: '@opentelemetry/instrumentation-pg',
-    className: 'PgInstrumentation',
+    load: () => loadLazy('pg').PgInstrumentation,
     targets: ['pg'],
     defaultOn: true,
   },
   {
     name: 'mysql2',
-    pkg: '@opentelemetry/instrumentation-mysql2',
-    className: 'MySQL2Instrumentation',
+    load: () => loadLazy('mysql2').MySQL2Instrumentation,
     targets: ['mysql2'],
     defaultOn: true,
   },
   {
     name: 'ioredis',
-    pkg: '@opentelemetry/instrumentation-ioredis',
-    className: 'IORedisInstrumentation',
+    load: () => loadLazy('ioredis').IORedisInstrumentation,
     targets: ['ioredis'],
     defaultOn: true,
   },
   {
     name: 'mongodb',
-    pkg: '@opentelemetry/instrumentation-mongodb',
-    className: 'MongoDBInstrumentation',
+    load: () => loadLazy('mongodb').MongoDBInstrumentation,
     targets: ['mongodb'],
     defaultOn: true,
   },
   {
     name: 'pino',
-    pkg: '@opentelemetry/instrumentation-pino',
-    className: 'PinoInstrumentation',
+    load: () => loadLazy('pino').PinoInstrumentation,
     targets: ['pino'],
     defaultOn: true,
     options: (s) => ({
@@ -101,27 +112,20 @@ export const CATALOG: readonly CatalogEntry[] = [
   },
 ];
 
-const own = createRequire(import.meta.url);
-let viaAuto: NodeJS.Require | undefined;
-
-/** Requires an instrumentation package: the preload's own dependency, or auto-instrumentations'. */
-export function requireInstrumentation(pkg: string): Record<string, unknown> {
-  try {
-    return own(pkg) as Record<string, unknown>;
-  } catch {
-    viaAuto ??= createRequire(own.resolve('@opentelemetry/auto-instrumentations-node'));
-    return viaAuto(pkg) as Record<string, unknown>;
-  }
-}
-
 /** Creates the instrumentation of `entry` (which enables itself and hooks its targets). */
 export function createInstrumentation(
   entry: CatalogEntry,
   settings: InstrumentationSettings,
-): Instrumentation {
-  const exports = requireInstrumentation(entry.pkg);
-  const Class = exports[entry.className] as new (config: object) => Instrumentation;
-  return new Class(entry.options?.(settings) ?? {});
+): Active {
+  const Class = entry.load();
+  const instrumentation = new Class(entry.options?.(settings) ?? {});
+  const undo = entry.alongside?.(settings);
+  return {
+    disable: () => {
+      instrumentation.disable();
+      undo?.();
+    },
+  };
 }
 
 /** The entries to activate, by OTEL_NODE_ENABLED_INSTRUMENTATIONS / _DISABLED_. */

@@ -1,0 +1,205 @@
+// Preload overhead benchmark, beside bare node and beside
+// @opentelemetry/auto-instrumentations-node/register, measured in the same run, alternating:
+// - startup: wall time of `node <flags> -e 0` and of `node <flags> -e "require('http')"`
+//   (median of STARTUP_RUNS each) and the peak RSS (VmHWM) of the latter;
+// - a hello-world HTTP server (bench/hello.cjs) under load from a separate process
+//   (bench/load.ts), traces exported to a local OTLP sink (bench/sink.cjs): requests/s and the
+//   server's peak RSS.
+//
+//   node bench/run.ts            print the table
+//   node bench/run.ts --write    also write it into README.md between the bench markers
+import type { ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+const STARTUP_RUNS = 15;
+const LOAD_ROUNDS = 3;
+const WARMUP_MS = 1500;
+const LOAD_MS = 5000;
+const MAX_REQUESTS = 1_000_000;
+const here = import.meta.dirname;
+const require = createRequire(join(here, '..', 'package.json'));
+
+interface Variant {
+  name: string;
+  flags: string[];
+}
+
+const VARIANTS: Variant[] = [
+  { name: 'bare node', flags: [] },
+  { name: '@org/otel-preload', flags: ['--require', require.resolve('@org/otel-preload')] },
+  {
+    name: 'auto-instrumentations-node/register',
+    flags: ['--require', require.resolve('@opentelemetry/auto-instrumentations-node/register')],
+  },
+];
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Peak resident set of a running process, in MiB. */
+const peakRssMiB = (pid: number) =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+/** Starts a node process and resolves once it prints "listening". */
+async function startListening(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not listen`)), 20_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+  });
+  return child;
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+
+function load(port: number, ms: number): { ok: number; failed: number; ms: number } {
+  const result = spawnSync(
+    process.execPath,
+    [join(here, 'load.ts'), String(port), String(ms), String(MAX_REQUESTS)],
+    { encoding: 'utf8', timeout: ms + 30_000 },
+  );
+  if (result.status !== 0) throw new Error(`load generator failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as { ok: number; failed: number; ms: number };
+}
+
+interface Measured {
+  startup: number[];
+  startupHttp: number[];
+  startupRss: number[];
+  rps: number[];
+  rss: number[];
+  exports: number;
+}
+
+async function main(): Promise<void> {
+  const sinkPort = await freePort();
+  const sink = await startListening([join(here, 'sink.cjs'), String(sinkPort)], process.env);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OTEL_SERVICE_NAME: 'hello',
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_METRICS_EXPORTER: 'prometheus',
+    // Cloud detectors make network calls at startup; the preload leaves them off by default.
+    OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process,serviceinstance,container',
+    OTEL_LOG_LEVEL: 'error',
+  };
+  const results = new Map<string, Measured>(
+    VARIANTS.map((v) => [
+      v.name,
+      { startup: [], startupHttp: [], startupRss: [], rps: [], rss: [], exports: 0 },
+    ]),
+  );
+  const printHwm =
+    "require('http');process.on('exit',()=>process.stdout.write(/VmHWM:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status','utf8'))[1]))";
+  try {
+    for (let run = 0; run < STARTUP_RUNS; run++) {
+      for (const variant of VARIANTS) {
+        const r = results.get(variant.name)!;
+        for (const [script, into] of [
+          ['0', r.startup],
+          [printHwm, r.startupHttp],
+        ] as const) {
+          const started = performance.now();
+          const out = spawnSync(process.execPath, [...variant.flags, '-e', script], {
+            env: { ...env, OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()) },
+            encoding: 'utf8',
+            timeout: 30_000,
+          });
+          into.push(performance.now() - started);
+          if (out.status !== 0)
+            throw new Error(`${variant.name}: exit ${out.status}: ${out.stderr}`);
+          if (script !== '0') r.startupRss.push(Number(out.stdout) / 1024);
+        }
+      }
+    }
+    for (let round = 0; round < LOAD_ROUNDS; round++) {
+      for (const variant of VARIANTS) {
+        const r = results.get(variant.name)!;
+        const port = await freePort();
+        const before = Number(await (await fetch(`http://127.0.0.1:${sinkPort}/`)).text());
+        const server = await startListening(
+          [...variant.flags, join(here, 'hello.cjs'), String(port)],
+          { ...env, OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()) },
+        );
+        try {
+          load(port, WARMUP_MS);
+          const { ok, failed, ms } = load(port, LOAD_MS);
+          if (failed > 0) throw new Error(`${variant.name}: ${failed} requests failed`);
+          r.rps.push(ok / (ms / 1000));
+          r.rss.push(peakRssMiB(server.pid!));
+          await new Promise((resolve) => setTimeout(resolve, 6000)); // one export interval
+          const after = Number(await (await fetch(`http://127.0.0.1:${sinkPort}/`)).text());
+          r.exports += after - before;
+        } finally {
+          await stop(server);
+        }
+        process.stderr.write(
+          `round ${round + 1} ${variant.name}: ${r.rps.at(-1)!.toFixed(0)} req/s, ${r.rss.at(-1)!.toFixed(1)} MiB\n`,
+        );
+      }
+    }
+  } finally {
+    await stop(sink);
+  }
+
+  const base = results.get('bare node')!;
+  const added = (value: number, baseline: number, digits = 0) =>
+    value === baseline ? '' : ` (+${(value - baseline).toFixed(digits)})`;
+  const rows = VARIANTS.map(({ name }) => {
+    const r = results.get(name)!;
+    const startup = median(r.startup);
+    const startupHttp = median(r.startupHttp);
+    const startupRss = median(r.startupRss);
+    const rss = median(r.rss);
+    const rps = median(r.rps);
+    return `| ${name} | ${startup.toFixed(0)}${added(startup, median(base.startup))} | ${startupHttp.toFixed(0)}${added(startupHttp, median(base.startupHttp))} | ${startupRss.toFixed(1)}${added(startupRss, median(base.startupRss), 1)} | ${rss.toFixed(1)}${added(rss, median(base.rss), 1)} | ${rps.toFixed(0)} | ${((rps / median(base.rps)) * 100).toFixed(0)}% | ${r.exports} |`;
+  });
+  const table = [
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}; startup: median of ${STARTUP_RUNS} runs; load: median of ${LOAD_ROUNDS} rounds of ${LOAD_MS / 1000} s, 32 keep-alive connections from a separate process, traces exported to a local OTLP sink.`,
+    '',
+    "| | startup `-e 0` (ms, added) | startup `require('http')` (ms, added) | RSS after startup (MiB, added) | peak RSS under load (MiB, added) | requests/s | of bare | export requests |",
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+  process.stdout.write(`${table}\n`);
+  if (process.argv.includes('--write')) {
+    const readme = join(here, '..', 'README.md');
+    const text = readFileSync(readme, 'utf8');
+    const start = '<!-- bench:start -->';
+    const end = '<!-- bench:end -->';
+    const from = text.indexOf(start);
+    const to = text.indexOf(end);
+    if (from < 0 || to < 0) throw new Error(`README.md has no ${start} … ${end} markers`);
+    writeFileSync(readme, `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`);
+  }
+}
+
+await main();

@@ -1,0 +1,183 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Attributes, Histogram, Span } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  metrics,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
+import type { RPCMetadata } from '@opentelemetry/core';
+import { RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { redactQuery } from '../redaction.ts';
+
+/** What the server instrumentation records and leaves alone. */
+export interface HttpServerOptions {
+  /** Lowercased request/response headers recorded as `http.{request,response}.header.*`. */
+  capturedHeaders: readonly string[];
+  /** Query parameters whose values are recorded as REDACTED. */
+  redactedQueryParams: readonly string[];
+  /** Requests that get no span and no metric (the preload's own endpoints). */
+  ignore: (req: IncomingMessage) => boolean;
+}
+
+const SCOPE = '@org/otel-preload/http-server';
+
+/** Bucket boundaries the HTTP semantic conventions advise for request durations (seconds). */
+const DURATION_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
+
+/** Methods the semantic conventions name; anything else is recorded as `_OTHER`. */
+const KNOWN_METHODS = new Set([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'QUERY',
+  'TRACE',
+]);
+
+type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
+
+/**
+ * Server spans and the `http.server.request.duration` histogram for every `http` and `https`
+ * server, with the stable HTTP semantic conventions. One span per request, started before the
+ * app's `request` listeners run and made active for them (so the app's own spans and logs join
+ * the trace), ended when the response closes. It does the work of the server half of
+ * @opentelemetry/instrumentation-http (whose client half the preload keeps) for a fraction of the
+ * cost per request: no per-request wrapping of event emitters, no per-request closures beyond
+ * the one end listener, attributes built once. Frameworks that report a route through the RPC
+ * metadata in the context (the Express instrumentation does) get it as `http.route` and in the
+ * span name. Returns a function that removes the instrumentation.
+ */
+export function instrumentHttpServers(
+  prototypes: readonly object[],
+  options: HttpServerOptions,
+): () => void {
+  const tracer = trace.getTracer(SCOPE);
+  const duration: Histogram = metrics
+    .getMeter(SCOPE)
+    .createHistogram('http.server.request.duration', {
+      unit: 's',
+      description: 'Duration of HTTP server requests.',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+  const redacted = new Set(options.redactedQueryParams);
+  const { capturedHeaders, ignore } = options;
+
+  const handle = (server: Server, emit: Emit, args: unknown[]): boolean => {
+    const req = args[1] as IncomingMessage;
+    const res = args[2] as ServerResponse;
+    if (ignore(req)) return emit.apply(server, args as [string, ...unknown[]]);
+    const started = performance.now();
+    const rawMethod = req.method ?? 'GET';
+    const method = KNOWN_METHODS.has(rawMethod) ? rawMethod : '_OTHER';
+    const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const attributes: Attributes = {
+      'http.request.method': method,
+      'url.scheme': scheme,
+      'url.path': queryAt < 0 ? url : url.slice(0, queryAt),
+      'network.protocol.version': req.httpVersion,
+    };
+    if (method === '_OTHER') attributes['http.request.method_original'] = rawMethod;
+    if (queryAt >= 0) attributes['url.query'] = redactQuery(url.slice(queryAt + 1), redacted);
+    const host = req.headers.host;
+    if (host) {
+      const colon = host.lastIndexOf(':');
+      const bracket = host.lastIndexOf(']');
+      if (colon > bracket) {
+        attributes['server.address'] = host.slice(0, colon);
+        attributes['server.port'] = Number(host.slice(colon + 1));
+      } else attributes['server.address'] = host;
+    }
+    if (req.socket.remoteAddress) attributes['client.address'] = req.socket.remoteAddress;
+    const agent = req.headers['user-agent'];
+    if (agent) attributes['user_agent.original'] = agent;
+    for (const name of capturedHeaders) {
+      const value = req.headers[name];
+      if (value !== undefined)
+        attributes[`http.request.header.${name}`] = Array.isArray(value) ? value : [value];
+    }
+
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
+    const rpc: RPCMetadata = { type: RPCType.HTTP, span };
+    res.once('close', () => finish(span, rpc, res, method, scheme, req.httpVersion, started));
+    const active = setRPCMetadata(trace.setSpan(parent, span), rpc);
+    try {
+      return context.with(active, () => emit.apply(server, args as [string, ...unknown[]]));
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      throw error;
+    }
+  };
+
+  const finish = (
+    span: Span,
+    rpc: RPCMetadata,
+    res: ServerResponse,
+    method: string,
+    scheme: string,
+    version: string,
+    started: number,
+  ) => {
+    const status = res.statusCode;
+    const aborted = !res.writableFinished;
+    span.setAttribute('http.response.status_code', status);
+    const recorded: Attributes = {
+      'http.request.method': method,
+      'url.scheme': scheme,
+      'network.protocol.version': version,
+      'http.response.status_code': status,
+    };
+    const route = rpc.type === RPCType.HTTP ? rpc.route : undefined;
+    if (route) {
+      span.setAttribute('http.route', route);
+      span.updateName(`${method} ${route}`);
+      recorded['http.route'] = route;
+    }
+    for (const name of capturedHeaders) {
+      const value = res.getHeader(name);
+      if (value !== undefined)
+        span.setAttribute(
+          `http.response.header.${name}`,
+          Array.isArray(value) ? value : [String(value)],
+        );
+    }
+    if (status >= 500 || aborted) {
+      const type = aborted ? 'aborted' : String(status);
+      span.setAttribute('error.type', type);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      recorded['error.type'] = type;
+    }
+    span.end();
+    duration.record((performance.now() - started) / 1000, recorded);
+  };
+
+  const restores = prototypes.map((proto) => {
+    const target = proto as { emit: Emit };
+    const own = Object.prototype.hasOwnProperty.call(proto, 'emit');
+    const original = target.emit;
+    target.emit = function emit(this: Server, event: string | symbol, ...rest: unknown[]) {
+      if (event !== 'request') return original.call(this, event, ...rest);
+      return handle(this, original, [event, ...rest]);
+    };
+    return () => {
+      if (own) target.emit = original;
+      else delete (target as { emit?: Emit }).emit;
+    };
+  });
+  return () => {
+    for (const restore of restores) restore();
+  };
+}
