@@ -108,8 +108,9 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
       if (steppedBack) return;
       if (APP_SDKS.includes(name)) return stepBack();
       const entry = byTarget.get(name)!;
-      if (active.has(entry.name)) return;
-      active.set(entry.name, createInstrumentation(entry, settings));
+      const existing = active.get(entry.name);
+      if (existing) return existing.extend(name);
+      active.set(entry.name, createInstrumentation(entry, settings, name));
       diag.debug(`instrumentation ${entry.name} active`);
     },
     (name, error) =>

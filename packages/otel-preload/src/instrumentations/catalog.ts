@@ -23,13 +23,14 @@ export interface CatalogEntry {
   /** Enabled when neither list names it. */
   defaultOn: boolean;
   options?: (settings: InstrumentationSettings) => Record<string, unknown>;
-  /** Started with the instrumentation; returns what undoes it. */
-  alongside?: (settings: InstrumentationSettings) => () => void;
+  /** Started for each target as it first loads; returns what undoes it. */
+  alongside?: (settings: InstrumentationSettings, target: string) => () => void;
 }
 
-/** What stepping back undoes. */
+/** An instrumentation in use: stepping back disables it; `extend` covers another target. */
 export interface Active {
   disable(): void;
+  extend(target: string): void;
 }
 
 /**
@@ -51,11 +52,11 @@ export const CATALOG: readonly CatalogEntry[] = [
       },
       redactedQueryParams: s.redactedQueryParams,
     }),
-    alongside: (s) =>
+    alongside: (s, target) =>
       instrumentHttpServers(
         [
-          process.getBuiltinModule('node:http').Server.prototype,
-          process.getBuiltinModule('node:https').Server.prototype,
+          process.getBuiltinModule(target === 'https' ? 'node:https' : 'node:http').Server
+            .prototype,
         ],
         {
           capturedHeaders: s.capturedHeaders,
@@ -116,15 +117,22 @@ export const CATALOG: readonly CatalogEntry[] = [
 export function createInstrumentation(
   entry: CatalogEntry,
   settings: InstrumentationSettings,
+  target: string,
 ): Active {
   const Class = entry.load();
   const instrumentation = new Class(entry.options?.(settings) ?? {});
-  const undo = entry.alongside?.(settings);
+  const undo: (() => void)[] = [];
+  const extend = (next: string) => {
+    const restore = entry.alongside?.(settings, next);
+    if (restore) undo.push(restore);
+  };
+  extend(target);
   return {
     disable: () => {
       instrumentation.disable();
-      undo?.();
+      for (const restore of undo) restore();
     },
+    extend,
   };
 }
 
