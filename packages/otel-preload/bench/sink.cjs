@@ -7,7 +7,9 @@ require('node:http')
     req.on('data', () => undefined);
     req.on('end', () => {
       received++;
-      res.writeHead(200, { 'content-type': req.headers['content-type'] ?? 'application/x-protobuf' });
+      res.writeHead(200, {
+        'content-type': req.headers['content-type'] ?? 'application/x-protobuf',
+      });
       res.end();
     });
   })
