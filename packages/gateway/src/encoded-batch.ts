@@ -2,7 +2,7 @@ import type { Batch, RequestOf, Signal } from './signal.ts';
 import { codecs } from './signal.ts';
 
 /** Decoding depth for data a receiver already validated (receivers enforce their own limit). */
-const TRUSTED_DEPTH = 10_000;
+export const TRUSTED_DEPTH = 10_000;
 
 /**
  * A batch as exporters hold it: the protobuf encoding of one or more requests of one signal.

@@ -69,12 +69,6 @@ export class PrometheusEndpoint extends MetricReader {
     this.server = server;
   }
 
-  /** The bound port once listening (port 0 picks one), for tests. */
-  get port(): number | undefined {
-    const address = this.server?.address();
-    return typeof address === 'object' && address ? address.port : undefined;
-  }
-
   protected override onForceFlush(): Promise<void> {
     return Promise.resolve();
   }

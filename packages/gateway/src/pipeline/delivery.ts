@@ -1,10 +1,7 @@
 import type { Downstream, Exporter } from '../component.ts';
-import { EncodedBatch } from '../encoded-batch.ts';
+import { EncodedBatch, TRUSTED_DEPTH } from '../encoded-batch.ts';
 import type { Batch } from '../signal.ts';
 import { codecs } from '../signal.ts';
-
-/** Decoding depth for a copy of data a receiver already validated. */
-const TRUSTED_DEPTH = 10_000;
 
 /**
  * The offers one accepted batch produces across the pipeline graph, collected while processors
@@ -26,11 +23,6 @@ export class Delivery {
     merged.append(held);
     merged.append(batch);
     this.offers.set(exporter, merged);
-  }
-
-  /** Exporters the batch reached, for tests and logs. */
-  get size(): number {
-    return this.offers.size;
   }
 
   /** Makes the offers; call in the same tick as the precheck that found room everywhere. */
