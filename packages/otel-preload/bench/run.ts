@@ -79,6 +79,12 @@ const stop = (child: ChildProcess) =>
     child.kill('SIGKILL');
   });
 
+/** Spans the sink has received so far. */
+async function sinkCount(port: number): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}/`);
+  return ((await response.json()) as { spans: number }).spans;
+}
+
 function load(port: number, ms: number): { ok: number; failed: number; ms: number } {
   const result = spawnSync(
     process.execPath,
@@ -95,7 +101,8 @@ interface Measured {
   startupRss: number[];
   rps: number[];
   rss: number[];
-  exports: number;
+  /** Spans the sink received per round, as a share of the requests the app served. */
+  delivered: number[];
 }
 
 async function main(): Promise<void> {
@@ -114,7 +121,7 @@ async function main(): Promise<void> {
   const results = new Map<string, Measured>(
     VARIANTS.map((v) => [
       v.name,
-      { startup: [], startupHttp: [], startupRss: [], rps: [], rss: [], exports: 0 },
+      { startup: [], startupHttp: [], startupRss: [], rps: [], rss: [], delivered: [] },
     ]),
   );
   const printHwm =
@@ -144,25 +151,25 @@ async function main(): Promise<void> {
       for (const variant of VARIANTS) {
         const r = results.get(variant.name)!;
         const port = await freePort();
-        const before = Number(await (await fetch(`http://127.0.0.1:${sinkPort}/`)).text());
+        const before = await sinkCount(sinkPort);
         const server = await startListening(
           [...variant.flags, join(here, 'hello.cjs'), String(port)],
           { ...env, OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()) },
         );
         try {
-          load(port, WARMUP_MS);
+          const warmup = load(port, WARMUP_MS);
           const { ok, failed, ms } = load(port, LOAD_MS);
-          if (failed > 0) throw new Error(`${variant.name}: ${failed} requests failed`);
+          if (failed + warmup.failed > 0) throw new Error(`${variant.name}: requests failed`);
           r.rps.push(ok / (ms / 1000));
           r.rss.push(peakRssMiB(server.pid!));
           await new Promise((resolve) => setTimeout(resolve, 6000)); // one export interval
-          const after = Number(await (await fetch(`http://127.0.0.1:${sinkPort}/`)).text());
-          r.exports += after - before;
+          const spans = (await sinkCount(sinkPort)) - before;
+          r.delivered.push(spans / (warmup.ok + ok));
         } finally {
           await stop(server);
         }
         process.stderr.write(
-          `round ${round + 1} ${variant.name}: ${r.rps.at(-1)!.toFixed(0)} req/s, ${r.rss.at(-1)!.toFixed(1)} MiB\n`,
+          `round ${round + 1} ${variant.name}: ${r.rps.at(-1)!.toFixed(0)} req/s, ${r.rss.at(-1)!.toFixed(1)} MiB, ${(r.delivered.at(-1)! * 100).toFixed(0)}% of requests' spans delivered\n`,
         );
       }
     }
@@ -183,12 +190,12 @@ async function main(): Promise<void> {
     // Each round's ratio against bare node in the same round: this machine's throughput drifts
     // between rounds more than it does within one.
     const ofBare = median(r.rps.map((value, i) => value / base.rps[i]!));
-    return `| ${name} | ${startup.toFixed(0)}${added(startup, median(base.startup))} | ${startupHttp.toFixed(0)}${added(startupHttp, median(base.startupHttp))} | ${startupRss.toFixed(1)}${added(startupRss, median(base.startupRss), 1)} | ${rss.toFixed(1)}${added(rss, median(base.rss), 1)} | ${rps.toFixed(0)} | ${(ofBare * 100).toFixed(0)}% | ${r.exports} |`;
+    return `| ${name} | ${startup.toFixed(0)}${added(startup, median(base.startup))} | ${startupHttp.toFixed(0)}${added(startupHttp, median(base.startupHttp))} | ${startupRss.toFixed(1)}${added(startupRss, median(base.startupRss), 1)} | ${rss.toFixed(1)}${added(rss, median(base.rss), 1)} | ${rps.toFixed(0)} | ${(ofBare * 100).toFixed(0)}% | ${name === 'bare node' ? '' : `${(median(r.delivered) * 100).toFixed(0)}%`} |`;
   });
   const table = [
     `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}; startup: median of ${STARTUP_RUNS} runs; load: median of ${LOAD_ROUNDS} rounds of ${LOAD_MS / 1000} s, 32 keep-alive connections from a separate process, traces exported to a local OTLP sink.`,
     '',
-    "| | startup `-e 0` (ms, added) | startup `require('http')` (ms, added) | RSS after startup (MiB, added) | peak RSS under load (MiB, added) | requests/s (median) | of bare (median of per-round ratios) | export requests |",
+    "| | startup `-e 0` (ms, added) | startup `require('http')` (ms, added) | RSS after startup (MiB, added) | peak RSS under load (MiB, added) | requests/s (median) | of bare (median of per-round ratios) | spans delivered (of requests served) |",
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');

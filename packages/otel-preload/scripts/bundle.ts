@@ -21,6 +21,7 @@ const result = await build({
   entryPoints: {
     register: 'src/register.ts',
     config: 'src/config/env.ts',
+    logger: 'src/logger.ts',
     ...Object.fromEntries(LAZY_MODULES.map((name) => [`lazy-${name}`, `src/lazy/${name}.ts`])),
   },
   outdir,

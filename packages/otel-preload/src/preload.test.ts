@@ -1,6 +1,8 @@
-// Two sample services started with `node --require @org/otel-preload`, calling each other over
-// HTTP and exporting to the built gateway (file exporter): one trace across both, the HTTP
-// histogram on the Prometheus endpoint, no secrets in what was exported, unchanged exit codes.
+// Two sample services started with `node --require @org/otel-preload` (CommonJS) and with
+// `node --import @org/otel-preload` (ESM), calling each other over HTTP and exporting to the built
+// gateway (file exporter): one trace across both, log lines carrying its ids, the HTTP histogram
+// on the Prometheus endpoint, no secrets or SQL literals in anything exported or logged,
+// invalid settings warned about while the app serves, unchanged exit by signal.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const preload = createRequire(import.meta.url).resolve('@org/otel-preload');
-const service = join(import.meta.dirname, '..', 'test-fixtures', 'service.cjs');
+const fixtures = join(import.meta.dirname, '..', 'test-fixtures');
 const gatewayCli = join(
   dirname(createRequire(import.meta.url).resolve('@org/otel-gateway/package.json')),
   'dist',
@@ -61,6 +63,16 @@ function run(args: string[], env: Record<string, string>, cwd?: string): Proc {
   return { child, output: () => output, exit };
 }
 
+/** The JSON lines a process printed (its log lines), parsed. */
+const jsonLines = (output: string): Record<string, unknown>[] =>
+  output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+const attribute = (span: ExportedSpan, key: string) =>
+  span.attributes.find((a) => a.key === key)?.value.stringValue;
+
 interface ExportedSpan {
   traceId: string;
   spanId: string;
@@ -70,34 +82,51 @@ interface ExportedSpan {
   attributes: { key: string; value: Record<string, unknown> }[];
 }
 
-describe('@org/otel-preload with --require', () => {
+const MODES = [
+  { flag: '--require', fixture: 'service.cjs' },
+  { flag: '--import', fixture: 'service.mjs' },
+] as const;
+
+describe.each(MODES)('@org/otel-preload with $flag', ({ flag, fixture }) => {
   const dir = mkdtempSync(join(tmpdir(), 'preload-test-'));
+  const service = join(fixtures, fixture);
   let gateway: Proc;
   let leaf: Proc;
   let root: Proc;
   let rootPort = 0;
   let rootMetricsPort = 0;
 
-  const spans = (): { service: string; span: ExportedSpan }[] => {
-    const file = join(dir, 'spans.jsonl');
+  const readJsonl = <T>(name: string): T[] => {
+    const file = join(dir, name);
     if (!existsSync(file)) return [];
     return readFileSync(file, 'utf8')
       .split('\n')
       .filter(Boolean)
-      .flatMap((line) => {
-        const request = JSON.parse(line) as {
-          resourceSpans: {
-            resource: { attributes: { key: string; value: { stringValue?: string } }[] };
-            scopeSpans: { spans: ExportedSpan[] }[];
-          }[];
-        };
-        return request.resourceSpans.flatMap((rs) => {
-          const name =
-            rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
-          return rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => ({ service: name, span })));
-        });
-      });
+      .map((line) => JSON.parse(line) as T);
   };
+
+  const spans = (): { service: string; span: ExportedSpan }[] =>
+    readJsonl<{
+      resourceSpans: {
+        resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+        scopeSpans: { spans: ExportedSpan[] }[];
+      }[];
+    }>('spans.jsonl').flatMap((request) =>
+      request.resourceSpans.flatMap((rs) => {
+        const name =
+          rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
+        return rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => ({ service: name, span })));
+      }),
+    );
+
+  const logRecords = () =>
+    readJsonl<{
+      resourceLogs: {
+        scopeLogs: { logRecords: { traceId?: string; spanId?: string; body?: unknown }[] }[];
+      }[];
+    }>('logs.jsonl').flatMap((request) =>
+      request.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)),
+    );
 
   beforeAll(async () => {
     const otlpPort = await freePort();
@@ -107,10 +136,12 @@ describe('@org/otel-preload with --require', () => {
   otlp_http: { endpoint: 127.0.0.1:${otlpPort} }
 exporters:
   file: { path: ${join(dir, 'spans.jsonl')}, batch: { enabled: false } }
+  file/logs: { path: ${join(dir, 'logs.jsonl')}, batch: { enabled: false } }
 service:
   admin: { endpoint: 127.0.0.1:0 }
   pipelines:
     traces: { receivers: [otlp_http], exporters: [file] }
+    logs: { receivers: [otlp_http], exporters: [file/logs] }
 `,
     );
     gateway = run([gatewayCli, '--config', join(dir, 'gateway.yaml')], {});
@@ -122,17 +153,23 @@ service:
     const common = {
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
       OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_BLRP_SCHEDULE_DELAY: '100',
       OTEL_PRELOAD_CAPTURE_HEADERS: 'x-request-id,cookie,authorization',
     };
-    leaf = run(['--require', preload, service], {
+    leaf = run([flag, preload, service], {
       ...common,
       OTEL_SERVICE_NAME: 'leaf',
       PORT: String(leafPort),
+      PG_URL: `postgres://app:pw@127.0.0.1:${await freePort()}/shop`,
       OTEL_EXPORTER_PROMETHEUS_PORT: String(leafMetrics),
+      // Invalid values: each warns and falls back; the service still serves.
+      OTEL_TRACES_SAMPLER_ARG: 'half',
+      OTEL_EXPORTER_OTLP_HEADERS: 'api-key',
     });
-    root = run(['--require', preload, service], {
+    root = run([flag, preload, service], {
       ...common,
       OTEL_SERVICE_NAME: 'root',
+      OTEL_LOGS_EXPORTER: 'otlp',
       PORT: String(rootPort),
       DOWNSTREAM: `http://127.0.0.1:${leafPort}`,
       OTEL_EXPORTER_PROMETHEUS_PORT: String(rootMetricsPort),
@@ -150,26 +187,77 @@ service:
   it('exports one trace across both services with parent/child links', async () => {
     const body = await (await fetch(`http://127.0.0.1:${rootPort}/`)).text();
     expect(body).toBe('root → leaf /leaf?password=hunter2');
-    const exported = await until('three spans', () => {
+    const exported = await until('five spans', () => {
       const all = spans();
-      return all.length >= 3 ? all : undefined;
+      return all.length >= 5 ? all : undefined;
     });
     const rootServer = exported.find((s) => s.service === 'root' && s.span.kind === 2)!;
     const rootClient = exported.find((s) => s.service === 'root' && s.span.kind === 3)!;
     const leafServer = exported.find((s) => s.service === 'leaf' && s.span.kind === 2)!;
+    const query = exported.find((s) => s.span.name.startsWith('pg.query'))!;
     expect(rootClient.span.traceId).toBe(rootServer.span.traceId);
     expect(leafServer.span.traceId).toBe(rootServer.span.traceId);
     expect(rootClient.span.parentSpanId).toBe(rootServer.span.spanId);
     expect(leafServer.span.parentSpanId).toBe(rootClient.span.spanId);
+    expect(query.span.parentSpanId).toBe(leafServer.span.spanId);
   });
 
-  it('never exports cookies, authorization or secret query values', () => {
-    const text = readFileSync(join(dir, 'spans.jsonl'), 'utf8');
+  it('records SQL without literals', () => {
+    const query = spans().find((s) => s.span.name.startsWith('pg.query'))!;
+    expect(attribute(query.span, 'db.query.text')).toBe(
+      'SELECT * FROM users WHERE email = ? AND id = ?',
+    );
+  });
+
+  it('writes log lines carrying the trace and span ids, from createLogger and from app pino', () => {
+    const all = spans();
+    const rootServer = all.find((s) => s.service === 'root' && s.span.kind === 2)!.span;
+    const leafServer = all.find((s) => s.service === 'leaf' && s.span.kind === 2)!.span;
+    const rootLine = jsonLines(root.output()).find((l) => l.msg === 'root handling')!;
+    expect(rootLine).toMatchObject({
+      trace_id: rootServer.traceId,
+      span_id: rootServer.spanId,
+      trace_flags: '01',
+      'service.name': 'root',
+      password: '[REDACTED]',
+    });
+    const leafLine = jsonLines(leaf.output()).find((l) => l.msg === 'leaf handling')!;
+    expect(leafLine).toMatchObject({
+      trace_id: leafServer.traceId,
+      span_id: leafServer.spanId,
+      trace_flags: '01',
+    });
+  });
+
+  it('exports log records over OTLP where OTEL_LOGS_EXPORTER=otlp, with the trace ids', async () => {
+    const rootServer = spans().find((s) => s.service === 'root' && s.span.kind === 2)!.span;
+    const records = await until('the root service’s log record', () => {
+      const found = logRecords().filter((r) => r.traceId === rootServer.traceId);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(records[0]!.spanId).toBe(rootServer.spanId);
+    expect(JSON.stringify(records)).toContain('root handling');
+  });
+
+  it('never exports or logs cookies, authorization, secret query values or SQL literals', () => {
+    const text = [
+      readFileSync(join(dir, 'spans.jsonl'), 'utf8'),
+      readFileSync(join(dir, 'logs.jsonl'), 'utf8'),
+      root.output(),
+      leaf.output(),
+    ].join('\n');
     expect(text).toContain('req-1'); // the allow-listed x-request-id header is recorded
     expect(text).toContain('password=REDACTED');
-    expect(text).not.toContain('hunter2');
-    expect(text).not.toContain('s3cr3t');
-    expect(text).not.toContain('t0ken');
+    for (const secret of ['hunter2', 's3cr3t', 't0ken', 'alice@example.com', 'app:pw'])
+      expect(text).not.toContain(secret);
+  });
+
+  it('warns once per invalid variable, naming it and the fallback, and still serves', () => {
+    const output = leaf.output();
+    expect(output).toContain('invalid OTEL_TRACES_SAMPLER_ARG="half"');
+    expect(output).toContain('invalid OTEL_EXPORTER_OTLP_HEADERS="[REDACTED]"');
+    expect(output).not.toContain('api-key');
+    expect(spans().some((s) => s.service === 'leaf')).toBe(true);
   });
 
   it('serves the stable HTTP server histogram on the Prometheus endpoint', async () => {
@@ -182,11 +270,9 @@ service:
     const before = spans().length;
     await fetch(`http://127.0.0.1:${rootPort}/after-scrape`);
     await until('spans of the next request', () =>
-      spans().length >= before + 3 ? true : undefined,
+      spans().length >= before + 5 ? true : undefined,
     );
-    const paths = spans().map(
-      (s) => s.span.attributes.find((a) => a.key === 'url.path')?.value.stringValue,
-    );
+    const paths = spans().map((s) => attribute(s.span, 'url.path'));
     expect(paths).toContain('/after-scrape');
     expect(paths).not.toContain('/metrics');
   });

@@ -1,5 +1,13 @@
 import { isMainThread } from 'node:worker_threads';
-import { context, metrics, propagation, trace, SpanStatusCode } from '@opentelemetry/api';
+import {
+  context,
+  logs,
+  metrics,
+  propagation,
+  SeverityNumber,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, setGlobalErrorHandler } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -8,14 +16,21 @@ import { formatWarning, parseEnv, redactedConfig } from './config/env.ts';
 import { Diagnostics } from './diag.ts';
 import type { Active, CatalogEntry } from './instrumentations/catalog.ts';
 import { createInstrumentation, selectInstrumentations } from './instrumentations/catalog.ts';
+import { registerEsmHooks } from './instrumentations/esm.ts';
 import { watchFirstLoads } from './instrumentations/lazy.ts';
 import { installLifecycle } from './lifecycle.ts';
 import { createMeterProvider } from './metrics.ts';
 import { capturableHeaders } from './redaction.ts';
 import { detectResource } from './resource.ts';
-import { LazyOtlpTraceExporter, propagatorsFrom, samplerFrom } from './traces.ts';
+import { publishResource } from './service-fields.ts';
+import { exceptionAttributes } from './errors.ts';
+import { lazySpanExporter } from './export/lazy.ts';
+import { createLoggerProvider } from './logs.ts';
+import { propagatorsFrom, samplerFrom } from './traces.ts';
 
 const STARTED = Symbol.for('@org/otel-preload.started');
+/** The instrumentation scope of what the preload records itself (crashes). */
+const SCOPE = '@org/otel-preload';
 
 /** Packages whose load means the app configures OpenTelemetry itself. */
 const APP_SDKS = ['@opentelemetry/sdk-node', '@opentelemetry/sdk-trace-node'];
@@ -45,9 +60,9 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
     ),
   );
 
-  const resource = resourceFromAttributes(
-    detectResource(env, config.OTEL_SERVICE_NAME, config.OTEL_RESOURCE_ATTRIBUTES),
-  );
+  const detected = detectResource(env, config.OTEL_SERVICE_NAME, config.OTEL_RESOURCE_ATTRIBUTES);
+  publishResource(detected);
+  const resource = resourceFromAttributes(detected);
 
   const contextManager = new AsyncLocalStorageContextManager();
   contextManager.enable();
@@ -63,10 +78,11 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
     spanProcessors: tracing
       ? [
           new BatchSpanProcessor({
-            exporter: new LazyOtlpTraceExporter(config, diag),
+            exporter: lazySpanExporter(config, diag),
             maxQueueSize: config.OTEL_BSP_MAX_QUEUE_SIZE,
-            maxExportBatchSize: Math.min(512, config.OTEL_BSP_MAX_QUEUE_SIZE),
+            maxExportBatchSize: config.OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
             scheduledDelayMillis: config.OTEL_BSP_SCHEDULE_DELAY,
+            exportTimeoutMillis: config.OTEL_BSP_EXPORT_TIMEOUT,
           }),
         ]
       : [],
@@ -74,6 +90,8 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
   trace.setGlobalTracerProvider(tracerProvider);
   const meterProvider = createMeterProvider(config, resource, diag);
   if (meterProvider) metrics.setGlobalMeterProvider(meterProvider);
+  const loggerProvider = createLoggerProvider(config, resource, diag);
+  if (loggerProvider) logs.setGlobalLoggerProvider(loggerProvider);
 
   const { selected, unknown } = selectInstrumentations(
     config.OTEL_NODE_ENABLED_INSTRUMENTATIONS,
@@ -96,8 +114,10 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
     for (const instrumentation of active.values()) instrumentation.disable();
     void tracerProvider.shutdown();
     void meterProvider?.shutdown();
+    void loggerProvider?.shutdown();
     trace.disable();
     metrics.disable();
+    logs.disable();
     propagation.disable();
     context.disable();
   };
@@ -117,6 +137,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
       diag.warn(
         `instrumentation for ${name} failed; ${name} runs uninstrumented: ${String(error)}`,
       ),
+    () => registerEsmHooks([...byTarget.keys()]),
   );
 
   installLifecycle(
@@ -125,12 +146,20 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
         Promise.all([
           tracerProvider.forceFlush().catch(() => undefined),
           meterProvider?.forceFlush().catch(() => undefined),
+          loggerProvider?.forceFlush().catch(() => undefined),
         ]).then(() => undefined),
-      recordCrash: (error) => {
+      recordCrash: (error, origin) => {
+        const attributes = exceptionAttributes(error);
+        logs.getLogger(SCOPE).emit({
+          severityNumber: SeverityNumber.FATAL,
+          severityText: 'FATAL',
+          body: `${origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception'}: ${attributes['exception.message']}`,
+          attributes,
+        });
         const span = trace.getActiveSpan();
         if (!span) return;
         span.recordException(error instanceof Error ? error : String(error));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: attributes['exception.message'] });
         span.end();
       },
     },

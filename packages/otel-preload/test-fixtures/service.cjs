@@ -1,9 +1,30 @@
-// A sample service for the preload tests: GET / answers after calling DOWNSTREAM (if set).
+// A sample CommonJS service for the preload tests (service.mjs is the same as ESM).
+// GET / logs through the preload's createLogger and calls DOWNSTREAM with secrets in the URL and
+// headers; without DOWNSTREAM it is the leaf: logs through the app's own pino and runs a SQL
+// query with literals against PG_URL (nothing listens there: the span records the attempt).
 const http = require('node:http');
+const { createLogger } = require('@org/otel-preload/logger');
+const pino = require('pino');
+const { Client } = require('pg');
+
 const port = Number(process.env.PORT);
 const downstream = process.env.DOWNSTREAM;
+const logger = createLogger();
+const appLogger = pino();
+
+function leaf(req, res) {
+  appLogger.info({ order: 7 }, 'leaf handling');
+  const client = new Client({ connectionString: process.env.PG_URL });
+  client.connect().catch(() => undefined);
+  client
+    .query("SELECT * FROM users WHERE email = 'alice@example.com' AND id = 42")
+    .catch(() => undefined)
+    .finally(() => res.end(`leaf ${req.url}`));
+}
+
 const server = http.createServer((req, res) => {
-  if (!downstream) return res.end(`leaf ${req.url}`);
+  if (!downstream) return leaf(req, res);
+  logger.info({ password: 'hunter2', path: req.url }, 'root handling');
   http.get(
     `${downstream}/leaf?password=hunter2`,
     {

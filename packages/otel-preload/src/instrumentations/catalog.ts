@@ -1,6 +1,9 @@
+import type { Span } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { ATTR_DB_QUERY_TEXT } from '@opentelemetry/semantic-conventions';
 import { loadLazy } from '../lazy/load.ts';
 import { isOwnRequest } from '../metrics.ts';
+import { sanitizeSql } from '../redaction.ts';
 import { instrumentHttpServers } from './http-server.ts';
 
 /** What the preload passes every instrumentation it creates. */
@@ -82,12 +85,20 @@ export const CATALOG: readonly CatalogEntry[] = [
     load: () => loadLazy('pg').PgInstrumentation,
     targets: ['pg'],
     defaultOn: true,
+    // Rule db.statement: the recorded query text keeps no literals. The hook runs right after
+    // the instrumentation sets the raw text, before anything can export the span.
+    options: () => ({
+      requestHook: (span: Span, info: { query: { text?: string } }) => {
+        if (info.query.text) span.setAttribute(ATTR_DB_QUERY_TEXT, sanitizeSql(info.query.text));
+      },
+    }),
   },
   {
     name: 'mysql2',
     load: () => loadLazy('mysql2').MySQL2Instrumentation,
     targets: ['mysql2'],
     defaultOn: true,
+    options: () => ({ maskStatement: true, maskStatementHook: sanitizeSql }),
   },
   {
     name: 'ioredis',

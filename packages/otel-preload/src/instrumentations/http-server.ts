@@ -72,10 +72,10 @@ export function instrumentHttpServers(
   const redacted = new Set(options.redactedQueryParams);
   const { capturedHeaders, ignore } = options;
 
-  const handle = (server: Server, emit: Emit, args: unknown[]): boolean => {
+  const handle = (server: Server, emit: Emit, args: [string, ...unknown[]]): boolean => {
     const req = args[1] as IncomingMessage;
     const res = args[2] as ServerResponse;
-    if (ignore(req)) return emit.apply(server, args as [string, ...unknown[]]);
+    if (ignore(req)) return emit.apply(server, args);
     const started = performance.now();
     const rawMethod = req.method ?? 'GET';
     const method = KNOWN_METHODS.has(rawMethod) ? rawMethod : '_OTHER';
@@ -114,7 +114,7 @@ export function instrumentHttpServers(
     res.once('close', () => finish(span, rpc, res, method, scheme, req.httpVersion, started));
     const active = setRPCMetadata(trace.setSpan(parent, span), rpc);
     try {
-      return context.with(active, () => emit.apply(server, args as [string, ...unknown[]]));
+      return context.with(active, () => emit.apply(server, args));
     } catch (error) {
       span.recordException(error instanceof Error ? error : String(error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
@@ -168,9 +168,13 @@ export function instrumentHttpServers(
     const target = proto as { emit: Emit };
     const own = Object.prototype.hasOwnProperty.call(proto, 'emit');
     const original = target.emit;
-    target.emit = function emit(this: Server, event: string | symbol, ...rest: unknown[]) {
-      if (event !== 'request') return original.call(this, event, ...rest);
-      return handle(this, original, [event, ...rest]);
+    // `arguments` rather than rest parameters: every event of every server passes through
+    // here, and forwarding them must not allocate.
+    target.emit = function emit(this: Server, event: string | symbol) {
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as [string, ...unknown[]];
+      if (event !== 'request') return original.apply(this, args);
+      return handle(this, original, args);
     };
     return () => {
       if (own) target.emit = original;

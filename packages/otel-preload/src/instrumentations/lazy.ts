@@ -17,17 +17,29 @@ export function packageOf(specifier: string): string | undefined {
  * `require`, so an instrumentation created in the callback hooks even this first load: its
  * require-in-the-middle hook patches the exports in place, and the app's own load then finds
  * them in the module cache. Uses the synchronous in-thread `module.registerHooks`
- * (Node ≥ 22.15), which sees both `require` and `import`. Never throws into the app.
+ * (Node ≥ 22.15), which sees both `require` and `import`. `onFirstImport` runs once, at the
+ * first ESM import (for an ESM app, its entry module), so ESM-only machinery loads only for apps
+ * that use ESM. Never throws into the app.
  */
 export function watchFirstLoads(
   names: Iterable<string>,
   onFirstLoad: (name: string) => void,
   onError: (name: string, error: unknown) => void,
+  onFirstImport?: () => void,
 ): void {
   const pending = new Set(names);
   let busy = false;
+  let imported = onFirstImport === undefined;
   registerHooks({
     resolve(specifier, context, nextResolve) {
+      if (!imported && context.conditions?.includes('import')) {
+        imported = true;
+        try {
+          onFirstImport!();
+        } catch (error) {
+          onError('ESM hooks', error);
+        }
+      }
       const name = pending.size > 0 && !busy ? packageOf(specifier) : undefined;
       if (name !== undefined && pending.has(name)) {
         pending.delete(name);
@@ -35,7 +47,14 @@ export function watchFirstLoads(
         try {
           onFirstLoad(name);
           const parent = context.parentURL ?? pathToFileURL(`${process.cwd()}/`).href;
-          createRequire(parent)(specifier);
+          const load = createRequire(parent);
+          const exports: unknown = load(specifier);
+          // An instrumentation that replaces a module's exports (pino's does) gives the
+          // replacement only to requires that pass through require-in-the-middle; the require
+          // that got us here is already past it and reads the module cache, so the cache gets
+          // the replacement too.
+          const cached = load.cache[load.resolve(specifier)];
+          if (cached !== undefined && cached.exports !== exports) cached.exports = exports;
         } catch (error) {
           onError(name, error);
         } finally {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type * as traceExporter from './trace-exporter.ts';
+import type * as otlpExporter from './otlp-exporter.ts';
 import type * as metricExporter from './metric-exporter.ts';
 import type * as prometheus from './prometheus.ts';
 import type * as http from './http.ts';
@@ -18,7 +18,7 @@ import type * as runtimeNode from './runtime-node.ts';
  * for the core, and an app that never requires pg never loads the pg instrumentation.
  */
 export interface LazyModules {
-  'trace-exporter': typeof traceExporter;
+  'otlp-exporter': typeof otlpExporter;
   'metric-exporter': typeof metricExporter;
   prometheus: typeof prometheus;
   http: typeof http;
@@ -34,7 +34,7 @@ export interface LazyModules {
 
 /** Every lazy part, each a bundle entry; the type check fails when this and the interface differ. */
 const PARTS = {
-  'trace-exporter': true,
+  'otlp-exporter': true,
   'metric-exporter': true,
   prometheus: true,
   http: true,

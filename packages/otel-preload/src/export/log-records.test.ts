@@ -1,0 +1,53 @@
+import { SeverityNumber, TraceFlags, context, trace } from '@opentelemetry/api';
+import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
+import { decodeLogsRequest, encodeLogsRequest } from '@org/otlp';
+import { describe, expect, it } from 'vitest';
+import { Grouper } from './convert.ts';
+import { logsToRequest } from './log-records.ts';
+
+/** Log records from the real SDK: string and structured bodies, in and outside a span. */
+function sdkLogRecords(): ReadableLogRecord[] {
+  const exporter = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'checkout' }),
+    processors: [new SimpleLogRecordProcessor({ exporter })],
+  });
+  const logger = provider.getLogger('@org/otel-preload', '1.0.0');
+  logger.emit({
+    severityNumber: SeverityNumber.FATAL,
+    severityText: 'FATAL',
+    body: 'uncaught exception: boom',
+    attributes: { 'exception.type': 'Error', 'exception.message': 'boom' },
+  });
+  const inSpan = trace.setSpanContext(context.active(), {
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: 'b7ad6b7169203331',
+    traceFlags: TraceFlags.SAMPLED,
+  });
+  provider.getLogger('pino').emit({
+    severityNumber: SeverityNumber.INFO,
+    severityText: 'info',
+    body: { msg: 'order placed', items: [1, 2], nested: { ok: true, ratio: 0.5 } },
+    attributes: { 'order.id': 42 },
+    eventName: 'order.placed',
+    context: inSpan,
+  });
+  return exporter.getFinishedLogRecords();
+}
+
+describe('logsToRequest', () => {
+  it('encodes to the same protobuf request as the official serializer', () => {
+    const records = sdkLogRecords();
+    const ours = decodeLogsRequest(encodeLogsRequest(logsToRequest(records, new Grouper())));
+    const official = decodeLogsRequest(ProtobufLogsSerializer.serializeRequest(records)!);
+    expect(ours).toEqual(official);
+    expect(ours.resourceLogs[0]!.scopeLogs.map((s) => s.logRecords.length)).toEqual([1, 1]);
+  });
+});

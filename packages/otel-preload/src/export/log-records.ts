@@ -1,0 +1,41 @@
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ExportLogsServiceRequest, LogRecord } from '@org/otlp';
+import type { Grouper } from './convert.ts';
+import { idBytes, nanos, toAnyValue, toKeyValues } from './convert.ts';
+
+const EMPTY = new Uint8Array(0);
+
+/** SDK log records as one OTLP export request; the request holds no reference to them. */
+export function logsToRequest(
+  records: readonly ReadableLogRecord[],
+  grouper: Grouper,
+): ExportLogsServiceRequest {
+  return {
+    resourceLogs: grouper.group(records, toLogRecord).map((r) => ({
+      resource: r.resource,
+      schemaUrl: r.schemaUrl,
+      scopeLogs: r.scopes.map((s) => ({
+        scope: s.scope,
+        schemaUrl: s.scopeSchemaUrl,
+        logRecords: s.items,
+      })),
+    })),
+  };
+}
+
+function toLogRecord(record: ReadableLogRecord): LogRecord {
+  const context = record.spanContext;
+  return {
+    timeUnixNano: nanos(record.hrTime),
+    observedTimeUnixNano: nanos(record.hrTimeObserved),
+    severityNumber: record.severityNumber ?? 0,
+    severityText: record.severityText ?? '',
+    body: record.body === undefined ? undefined : toAnyValue(record.body),
+    attributes: toKeyValues(record.attributes),
+    droppedAttributesCount: record.droppedAttributesCount,
+    flags: context ? context.traceFlags & 0xff : 0,
+    traceId: context ? idBytes(context.traceId) : EMPTY,
+    spanId: context ? idBytes(context.spanId) : EMPTY,
+    eventName: record.eventName ?? '',
+  };
+}
