@@ -22,6 +22,7 @@ const result = await build({
     register: 'src/register.ts',
     config: 'src/config/env.ts',
     logger: 'src/logger.ts',
+    metrics: 'src/business-metrics.ts',
     ...Object.fromEntries(LAZY_MODULES.map((name) => [`lazy-${name}`, `src/lazy/${name}.ts`])),
   },
   outdir,

@@ -1,6 +1,7 @@
 import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { PreloadEnv } from './config/env.ts';
+import { logRecordLimits } from './config/env.ts';
 import type { Diagnostics } from './diag.ts';
 import { lazyLogExporter } from './export/lazy.ts';
 
@@ -17,6 +18,7 @@ export function createLoggerProvider(
   if (!config.OTEL_LOGS_EXPORTER.includes('otlp')) return undefined;
   return new LoggerProvider({
     resource,
+    logRecordLimits: logRecordLimits(config),
     processors: [
       new BatchLogRecordProcessor({
         exporter: lazyLogExporter(config, diag),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Resource } from '@opentelemetry/resources';
 import {
@@ -7,7 +8,7 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import type { PreloadEnv } from './config/env.ts';
-import { signalUrl } from './config/env.ts';
+import { otlpExporterSettings } from './config/env.ts';
 import type { Diagnostics } from './diag.ts';
 import { loadLazy } from './lazy/load.ts';
 
@@ -102,17 +103,35 @@ export function createMeterProvider(
   }
   if (exporters.includes('otlp')) {
     const lazy = loadLazy('metric-exporter');
+    const settings = otlpExporterSettings(config, 'metrics');
     const OTLPMetricExporter =
-      config.OTEL_EXPORTER_OTLP_PROTOCOL === 'http/json'
+      settings.protocol === 'http/json'
         ? lazy.OtlpJsonMetricExporter
         : lazy.OtlpProtoMetricExporter;
+    const read = (file: string | undefined) => (file ? readFileSync(file) : undefined);
     readers.push(
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({
-          url: signalUrl(config, 'metrics'),
-          headers: config.OTEL_EXPORTER_OTLP_HEADERS,
-          timeoutMillis: config.OTEL_EXPORTER_OTLP_TIMEOUT,
+          url: settings.url,
+          headers: settings.headers,
+          timeoutMillis: settings.timeoutMs,
+          compression: settings.compression as never,
+          temporalityPreference:
+            lazy.AggregationTemporalityPreference[
+              config.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE.toUpperCase() as
+                'DELTA' | 'CUMULATIVE' | 'LOWMEMORY'
+            ],
+          httpAgentOptions: {
+            ca: read(settings.certificateFile),
+            key: read(settings.clientKeyFile),
+            cert: read(settings.clientCertificateFile),
+          },
         }),
+        exportIntervalMillis: config.OTEL_METRIC_EXPORT_INTERVAL,
+        exportTimeoutMillis: Math.min(
+          config.OTEL_METRIC_EXPORT_TIMEOUT,
+          config.OTEL_METRIC_EXPORT_INTERVAL,
+        ),
       }),
     );
   }

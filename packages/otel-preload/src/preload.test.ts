@@ -266,6 +266,9 @@ service:
       /http_server_request_duration_bucket\{[^}]*http_response_status_code="200"/,
     );
     expect(text).toMatch(/http_client_request_duration_bucket/);
+    expect(text).toMatch(/ticket_sales_total\{[^}]*event="concert"[^}]*\} [1-9]/);
+    // Runtime metrics start shortly after startup.
+    expect(text).toMatch(/nodejs_eventloop_utilization/);
     // Scrapes of the preload's own endpoint are not traced.
     const before = spans().length;
     await fetch(`http://127.0.0.1:${rootPort}/after-scrape`);

@@ -12,7 +12,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, setGlobalErrorHandler } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { formatWarning, parseEnv, redactedConfig } from './config/env.ts';
+import { formatWarning, parseEnv, redactedConfig, spanLimits } from './config/env.ts';
 import { Diagnostics } from './diag.ts';
 import type { Active, CatalogEntry } from './instrumentations/catalog.ts';
 import { createInstrumentation, selectInstrumentations } from './instrumentations/catalog.ts';
@@ -24,11 +24,14 @@ import { capturableHeaders } from './redaction.ts';
 import { detectResource } from './resource.ts';
 import { publishResource } from './service-fields.ts';
 import { exceptionAttributes } from './errors.ts';
+import { PooledIdGenerator } from './ids.ts';
 import { lazySpanExporter } from './export/lazy.ts';
 import { createLoggerProvider } from './logs.ts';
 import { propagatorsFrom, samplerFrom } from './traces.ts';
 
 const STARTED = Symbol.for('@org/otel-preload.started');
+/** Delay before instrumentations that watch the process rather than a module start. */
+const DEFERRED_START_MS = 200;
 /** The instrumentation scope of what the preload records itself (crashes). */
 const SCOPE = '@org/otel-preload';
 
@@ -74,6 +77,8 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
   const tracing = config.OTEL_TRACES_EXPORTER.includes('otlp');
   const tracerProvider = new TracerProvider({
     resource,
+    spanLimits: spanLimits(config),
+    idGenerator: new PooledIdGenerator(),
     sampler: samplerFrom(config),
     spanProcessors: tracing
       ? [
@@ -105,6 +110,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
   };
   const byTarget = new Map<string, CatalogEntry>();
   for (const entry of selected) for (const target of entry.targets) byTarget.set(target, entry);
+  const atStartup = selected.filter((entry) => entry.targets.length === 0);
   const active = new Map<string, Active>();
   let steppedBack = false;
 
@@ -139,6 +145,21 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
       ),
     () => registerEsmHooks([...byTarget.keys()]),
   );
+
+  if (meterProvider && atStartup.length > 0) {
+    // After the app's own startup work: loading these is not on its critical path.
+    setTimeout(() => {
+      if (steppedBack) return;
+      for (const entry of atStartup) {
+        try {
+          active.set(entry.name, createInstrumentation(entry, settings, entry.name));
+          diag.debug(`instrumentation ${entry.name} active`);
+        } catch (error) {
+          diag.warn(`instrumentation ${entry.name} failed: ${String(error)}`);
+        }
+      }
+    }, DEFERRED_START_MS).unref();
+  }
 
   installLifecycle(
     {

@@ -5,12 +5,14 @@
 const http = require('node:http');
 const { createLogger } = require('@org/otel-preload/logger');
 const pino = require('pino');
+const { counter } = require('@org/otel-preload/metrics');
 const { Client } = require('pg');
 
 const port = Number(process.env.PORT);
 const downstream = process.env.DOWNSTREAM;
 const logger = createLogger();
 const appLogger = pino();
+const sales = counter('ticket_sales', { description: 'Tickets sold.', labels: ['event'] });
 
 function leaf(req, res) {
   appLogger.info({ order: 7 }, 'leaf handling');
@@ -25,6 +27,7 @@ function leaf(req, res) {
 const server = http.createServer((req, res) => {
   if (!downstream) return leaf(req, res);
   logger.info({ password: 'hunter2', path: req.url }, 'root handling');
+  sales.add(1, { event: 'concert' });
   http.get(
     `${downstream}/leaf?password=hunter2`,
     {

@@ -4,11 +4,13 @@ import { createServer, get } from 'node:http';
 import { createLogger } from '@org/otel-preload/logger';
 import pg from 'pg';
 import pino from 'pino';
+import { counter } from '@org/otel-preload/metrics';
 
 const port = Number(process.env.PORT);
 const downstream = process.env.DOWNSTREAM;
 const logger = createLogger();
 const appLogger = pino();
+const sales = counter('ticket_sales', { description: 'Tickets sold.', labels: ['event'] });
 
 function leaf(req, res) {
   appLogger.info({ order: 7 }, 'leaf handling');
@@ -23,6 +25,7 @@ function leaf(req, res) {
 const server = createServer((req, res) => {
   if (!downstream) return leaf(req, res);
   logger.info({ password: 'hunter2', path: req.url }, 'root handling');
+  sales.add(1, { event: 'concert' });
   get(
     `${downstream}/leaf?password=hunter2`,
     {

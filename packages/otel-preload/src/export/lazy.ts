@@ -3,7 +3,7 @@ import type { ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { PreloadEnv } from '../config/env.ts';
-import { signalUrl } from '../config/env.ts';
+import { otlpExporterSettings } from '../config/env.ts';
 import type { Diagnostics } from '../diag.ts';
 import { loadLazy } from '../lazy/load.ts';
 import type { RejectedHandler } from './exporter.ts';
@@ -17,17 +17,12 @@ interface Exporter<I> {
   forceFlush?(): Promise<void>;
 }
 
-/** The OTLP/HTTP settings of one signal. */
+/** The OTLP/HTTP settings of one signal, per-signal variables over generic ones. */
 function settingsFor(config: PreloadEnv, signal: Signal): OtlpHttpSettings {
+  const { protocol, ...settings } = otlpExporterSettings(config, signal);
   return {
-    url: signalUrl(config, signal),
-    headers: config.OTEL_EXPORTER_OTLP_HEADERS,
-    timeoutMs: config.OTEL_EXPORTER_OTLP_TIMEOUT,
-    compression: 'none',
-    contentType:
-      config.OTEL_EXPORTER_OTLP_PROTOCOL === 'http/json'
-        ? 'application/json'
-        : 'application/x-protobuf',
+    ...settings,
+    contentType: protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Span } from '@opentelemetry/api';
+import { metrics } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { ATTR_DB_QUERY_TEXT } from '@opentelemetry/semantic-conventions';
 import { loadLazy } from '../lazy/load.ts';
@@ -21,7 +22,10 @@ export interface CatalogEntry {
   name: string;
   /** Loads the instrumentation's class (a lazy part of the bundle). */
   load: () => new (config: object) => Instrumentation;
-  /** Bare module names whose first load activates the instrumentation. */
+  /**
+   * Bare module names whose first load activates the instrumentation; none means it is
+   * activated shortly after startup instead (runtime metrics watch the process, not a module).
+   */
   targets: string[];
   /** Enabled when neither list names it. */
   defaultOn: boolean;
@@ -122,6 +126,14 @@ export const CATALOG: readonly CatalogEntry[] = [
       logKeys: { traceId: 'trace_id', spanId: 'span_id', traceFlags: 'trace_flags' },
     }),
   },
+  {
+    name: 'runtime-node',
+    load: () => loadLazy('runtime-node').RuntimeNodeInstrumentation,
+    targets: [],
+    defaultOn: true,
+    // Event-loop delay (sampled natively every 20 ms), event-loop utilization, GC and heap.
+    options: () => ({ monitoringPrecision: 20 }),
+  },
 ];
 
 /** Creates the instrumentation of `entry` (which enables itself and hooks its targets). */
@@ -132,6 +144,8 @@ export function createInstrumentation(
 ): Active {
   const Class = entry.load();
   const instrumentation = new Class(entry.options?.(settings) ?? {});
+  // As registerInstrumentations does: some instrumentations create their instruments only here.
+  instrumentation.setMeterProvider(metrics.getMeterProvider());
   const undo: (() => void)[] = [];
   const extend = (next: string) => {
     const restore = entry.alongside?.(settings, next);

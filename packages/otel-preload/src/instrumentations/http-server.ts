@@ -71,6 +71,8 @@ export function instrumentHttpServers(
     });
   const redacted = new Set(options.redactedQueryParams);
   const { capturedHeaders, ignore } = options;
+  // Most requests carry no trace context; extracting from them only builds an empty context.
+  const propagated = propagation.fields();
 
   const handle = (server: Server, emit: Emit, args: [string, ...unknown[]]): boolean => {
     const req = args[1] as IncomingMessage;
@@ -108,7 +110,13 @@ export function instrumentHttpServers(
         attributes[`http.request.header.${name}`] = Array.isArray(value) ? value : [value];
     }
 
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    let parent = ROOT_CONTEXT;
+    for (const field of propagated) {
+      if (req.headers[field] !== undefined) {
+        parent = propagation.extract(ROOT_CONTEXT, req.headers);
+        break;
+      }
+    }
     const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
     const rpc: RPCMetadata = { type: RPCType.HTTP, span };
     res.once('close', () => finish(span, rpc, res, method, scheme, req.httpVersion, started));

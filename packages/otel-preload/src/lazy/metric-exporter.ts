@@ -1,3 +1,6 @@
 // Loaded only when OTEL_METRICS_EXPORTER includes otlp (see load.ts).
 export { OTLPMetricExporter as OtlpProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-export { OTLPMetricExporter as OtlpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+export {
+  AggregationTemporalityPreference,
+  OTLPMetricExporter as OtlpJsonMetricExporter,
+} from '@opentelemetry/exporter-metrics-otlp-http';

@@ -1,0 +1,85 @@
+// The preload next to other OpenTelemetry setups and in failure paths, as real child processes:
+// an app that brings its own SDK, a second copy of the preload, and a crash.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const preload = createRequire(import.meta.url).resolve('@org/otel-preload');
+const here = dirname(import.meta.dirname);
+
+/** Runs `node --require <preload> [flags] -e script` from the package directory. */
+function node(flags: string[], script: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ['--require', preload, ...flags, '-e', script], {
+    cwd: here,
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: {
+      ...process.env,
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      ...env,
+    },
+  });
+  return {
+    ...result,
+    warnings: result.stderr.split('\n').filter((l) => l.startsWith('[otel-preload]')),
+  };
+}
+
+describe('the preload beside other setups', () => {
+  it('steps back, with one warning, when the app starts its own SDK, which then works', () => {
+    const script = `
+      const { NodeSDK } = require('@opentelemetry/sdk-node');
+      const { InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace');
+      const { trace } = require('@opentelemetry/api');
+      const exporter = new InMemorySpanExporter();
+      const sdk = new NodeSDK({ spanProcessors: [new SimpleSpanProcessor({ exporter })], instrumentations: [] });
+      sdk.start();
+      trace.getTracer('app').startSpan('mine').end();
+      setTimeout(() => {
+        console.log('app spans', exporter.getFinishedSpans().map((s) => s.name).join());
+        void sdk.shutdown();
+      }, 100);`;
+    const result = node([], script);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('app spans mine');
+    expect(result.warnings).toEqual([
+      '[otel-preload] the app sets up its own OpenTelemetry SDK; the preload steps back',
+    ]);
+  });
+
+  it('starts once when a second copy is loaded, which says so and does nothing', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'preload-copy-'));
+    cpSync(dirname(preload), copy, { recursive: true });
+    const result = node(['--require', join(copy, 'register.cjs')], "console.log('ran')");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('ran\n');
+    expect(result.warnings).toEqual(['[otel-preload] loaded twice; the second load does nothing']);
+  });
+});
+
+describe('crashes', () => {
+  for (const [what, script] of [
+    ['an uncaught exception', "setTimeout(() => { throw new Error('boom') }, 10)"],
+    ['an unhandled rejection', "setTimeout(() => Promise.reject(new Error('boom')), 10)"],
+  ] as const) {
+    it(`leaves ${what} crashing the process as it would without the preload`, () => {
+      const bare = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      const withPreload = node([], script);
+      expect(withPreload.status).toBe(bare.status);
+      expect(withPreload.status).not.toBe(0);
+      expect(withPreload.stderr).toContain('Error: boom');
+    });
+  }
+
+  it('keeps the app’s own exit code and its own uncaughtException handler', () => {
+    const script =
+      "process.on('uncaughtException', (e) => { console.log('handled', e.message); process.exitCode = 3 }); setTimeout(() => { throw new Error('boom') }, 10)";
+    const result = node([], script);
+    expect(result.stdout).toBe('handled boom\n');
+    expect(result.status).toBe(3);
+  });
+});
