@@ -1,9 +1,10 @@
 import type { Resource } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import type { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { PreloadEnv } from './config/env.ts';
 import { logRecordLimits } from './config/env.ts';
 import type { Diagnostics } from './diag.ts';
 import { lazyLogExporter } from './export/lazy.ts';
+import { loadLazy } from './lazy/load.ts';
 
 /**
  * The logger provider behind OTLP log export, or undefined when OTEL_LOGS_EXPORTER does not
@@ -16,6 +17,7 @@ export function createLoggerProvider(
   diag: Diagnostics,
 ): LoggerProvider | undefined {
   if (!config.OTEL_LOGS_EXPORTER.includes('otlp')) return undefined;
+  const { BatchLogRecordProcessor, LoggerProvider } = loadLazy('logs');
   return new LoggerProvider({
     resource,
     logRecordLimits: logRecordLimits(config),

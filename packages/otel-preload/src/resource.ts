@@ -2,6 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { arch, hostname, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { Resource } from '@opentelemetry/resources';
+import { detectResources } from '@opentelemetry/resources';
+import { CLOUD_DETECTORS, LOCAL_DETECTORS } from './config/env.ts';
+import type { Diagnostics } from './diag.ts';
+import type { CLOUD } from './lazy/cloud-detectors.ts';
+import { loadLazy } from './lazy/load.ts';
+
+type CloudDetectors = typeof CLOUD;
 /** Resource attribute values the preload detects. */
 type Attr = string | number | boolean;
 
@@ -33,44 +41,84 @@ function containerId(): string | undefined {
   return undefined;
 }
 
+/** OTEL_NODE_RESOURCE_DETECTORS as the set of local detectors to run (`all` means every one). */
+export function localDetectors(names: readonly string[]): Set<string> {
+  if (names.includes('none')) return new Set();
+  return new Set<string>(names.includes('all') ? LOCAL_DETECTORS : names);
+}
+
 /**
- * Resource attributes from what the process can see without a network call: service (env, then
- * the app's package.json), deployment environment (NODE_ENV fallback), a fresh instance id, host,
- * process, container id, and Kubernetes attributes from the usual downward-API variables.
- * OTEL_RESOURCE_ATTRIBUTES entries win over everything but OTEL_SERVICE_NAME (as the spec says).
+ * Resource attributes from what the process can see without a network call, by detector:
+ * `serviceinstance` a fresh instance id; `host`, `os`, `process` the usual attributes;
+ * `container` the container id and Kubernetes attributes from the usual downward-API variables;
+ * `env` OTEL_RESOURCE_ATTRIBUTES, which wins over the detected values. The service name and
+ * version (OTEL_SERVICE_NAME, then the app's package.json), deployment environment (NODE_ENV
+ * fallback) and the telemetry SDK attributes are always set; OTEL_SERVICE_NAME wins over
+ * everything, as the spec says.
  */
 export function detectResource(
   env: NodeJS.ProcessEnv,
   serviceName: string | undefined,
   extra: Record<string, string>,
+  detectors: ReadonlySet<string> = new Set<string>(LOCAL_DETECTORS),
 ): Record<string, Attr> {
   const main = process.argv[1] ? dirname(resolve(process.argv[1])) : process.cwd();
   const pkg = nearestPackage(main) ?? nearestPackage(process.cwd());
+  const on = (name: string) => detectors.has(name);
   const attributes: Record<string, Attr | undefined> = {
     'service.name': pkg?.name ?? `unknown_service:node`,
     'service.version': pkg?.version,
-    'service.instance.id': randomUUID(),
     'deployment.environment.name': env.NODE_ENV,
     'telemetry.sdk.name': 'opentelemetry',
     'telemetry.sdk.language': 'nodejs',
     'telemetry.distro.name': '@org/otel-preload',
-    'host.name': hostname(),
-    'host.arch': arch(),
-    'os.type': platform(),
-    'process.pid': process.pid,
-    'process.executable.name': process.title,
-    'process.runtime.name': 'nodejs',
-    'process.runtime.version': process.versions.node,
-    'container.id': containerId(),
-    'k8s.pod.name': env.K8S_POD_NAME ?? env.POD_NAME,
-    'k8s.namespace.name': env.K8S_NAMESPACE_NAME ?? env.POD_NAMESPACE,
-    'k8s.node.name': env.K8S_NODE_NAME ?? env.NODE_NAME,
-    'k8s.pod.uid': env.K8S_POD_UID ?? env.POD_UID,
-    'k8s.container.name': env.K8S_CONTAINER_NAME ?? env.CONTAINER_NAME,
-    ...extra,
   };
+  if (on('serviceinstance')) attributes['service.instance.id'] = randomUUID();
+  if (on('host')) Object.assign(attributes, { 'host.name': hostname(), 'host.arch': arch() });
+  if (on('os')) attributes['os.type'] = platform();
+  if (on('process')) {
+    Object.assign(attributes, {
+      'process.pid': process.pid,
+      'process.executable.name': process.title,
+      'process.runtime.name': 'nodejs',
+      'process.runtime.version': process.versions.node,
+    });
+  }
+  if (on('container')) {
+    Object.assign(attributes, {
+      'container.id': containerId(),
+      'k8s.pod.name': env.K8S_POD_NAME ?? env.POD_NAME,
+      'k8s.namespace.name': env.K8S_NAMESPACE_NAME ?? env.POD_NAMESPACE,
+      'k8s.node.name': env.K8S_NODE_NAME ?? env.NODE_NAME,
+      'k8s.pod.uid': env.K8S_POD_UID ?? env.POD_UID,
+      'k8s.container.name': env.K8S_CONTAINER_NAME ?? env.CONTAINER_NAME,
+    });
+  }
+  if (on('env')) Object.assign(attributes, extra);
   if (serviceName) attributes['service.name'] = serviceName;
   const out: Record<string, Attr> = {};
   for (const [key, value] of Object.entries(attributes)) if (value !== undefined) out[key] = value;
   return out;
+}
+
+/**
+ * `local` with the attributes of the cloud detectors `names` lists, if any. Those query metadata
+ * endpoints over the network, so their attributes arrive asynchronously: the batch processors
+ * wait for them before the first export, and the app never does. Local attributes win.
+ */
+export function withCloud(
+  local: Resource,
+  names: readonly string[],
+  diag: Diagnostics,
+  detectorsOf: () => CloudDetectors = () => loadLazy('cloud-detectors').CLOUD,
+): Resource {
+  const clouds = CLOUD_DETECTORS.filter((name) => names.includes(name));
+  if (clouds.length === 0) return local;
+  try {
+    const table = detectorsOf();
+    return detectResources({ detectors: clouds.flatMap((name) => table[name]) }).merge(local);
+  } catch (error) {
+    diag.warn(`cloud resource detection failed, continuing without it: ${String(error)}`);
+    return local;
+  }
 }

@@ -21,7 +21,7 @@ import { watchFirstLoads } from './instrumentations/lazy.ts';
 import { installLifecycle } from './lifecycle.ts';
 import { createMeterProvider } from './metrics.ts';
 import { capturableHeaders } from './redaction.ts';
-import { detectResource } from './resource.ts';
+import { detectResource, localDetectors, withCloud } from './resource.ts';
 import { publishResource } from './service-fields.ts';
 import { exceptionAttributes } from './errors.ts';
 import { PooledIdGenerator } from './ids.ts';
@@ -63,9 +63,15 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
     ),
   );
 
-  const detected = detectResource(env, config.OTEL_SERVICE_NAME, config.OTEL_RESOURCE_ATTRIBUTES);
+  const detectors = config.OTEL_NODE_RESOURCE_DETECTORS;
+  const detected = detectResource(
+    env,
+    config.OTEL_SERVICE_NAME,
+    config.OTEL_RESOURCE_ATTRIBUTES,
+    localDetectors(detectors),
+  );
   publishResource(detected);
-  const resource = resourceFromAttributes(detected);
+  const resource = withCloud(resourceFromAttributes(detected), detectors, diag);
 
   const contextManager = new AsyncLocalStorageContextManager();
   contextManager.enable();

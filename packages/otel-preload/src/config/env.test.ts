@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import {
@@ -10,6 +12,7 @@ import {
   signalUrl,
   spanLimits,
 } from './env.ts';
+import { configTable } from './table.ts';
 
 describe('parseEnv', () => {
   it('applies the documented defaults to an empty environment', () => {
@@ -437,5 +440,13 @@ describe('otlpExporterSettings', () => {
         'http://gateway:4318/v1/metrics (from OTEL_EXPORTER_OTLP_ENDPOINT)',
       ],
     ]);
+  });
+});
+
+describe('README configuration table', () => {
+  it('is the one generated from the schema (run `node scripts/config-table.ts` after a change)', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const table = /<!-- config:start -->\n([\s\S]*?)\n<!-- config:end -->/.exec(readme)?.[1];
+    expect(table).toBe(configTable());
   });
 });

@@ -153,7 +153,17 @@ const signalOverrides = <S extends SignalKey>(signal: S, items: string) => {
 };
 
 /** Detectors that read only the process's own surroundings (no network call). */
-const LOCAL_DETECTORS = ['host', 'os', 'process', 'serviceinstance', 'container', 'env'] as const;
+/** Resource detectors that read only what the process can see, in the default order. */
+export const LOCAL_DETECTORS = [
+  'host',
+  'os',
+  'process',
+  'serviceinstance',
+  'container',
+  'env',
+] as const;
+/** Resource detectors that query a cloud metadata endpoint over the network: run only when named. */
+export const CLOUD_DETECTORS = ['alibaba', 'aws', 'azure', 'gcp'] as const;
 
 export const envSchema = z.object({
   OTEL_SDK_DISABLED: withDefault(boolean, false, 'Disable the preload entirely.'),
@@ -167,9 +177,9 @@ export const envSchema = z.object({
   // the cloud detectors (which query metadata endpoints over the network) and defaults to `all`.
   // The preload defaults to every local detector, `env` last because later detectors win.
   OTEL_NODE_RESOURCE_DETECTORS: withDefault(
-    exporterList([...LOCAL_DETECTORS, 'alibaba', 'aws', 'azure', 'gcp', 'all', 'none']),
+    exporterList([...LOCAL_DETECTORS, ...CLOUD_DETECTORS, 'all', 'none']),
     [...LOCAL_DETECTORS],
-    'Resource detectors, in order (later ones win); `all` enables every detector, `none` disables detection. Unknown names are dropped with a warning.',
+    'Resource detectors: host, os, process, serviceinstance, container, env (all of them: `all`; none: `none`), and the cloud ones alibaba, aws, azure, gcp, which query a metadata endpoint over the network and run only when named. Unknown names are dropped with a warning.',
   ),
   OTEL_EXPORTER_OTLP_ENDPOINT: withDefault(
     url,

@@ -11,6 +11,8 @@ import type * as ioredis from './ioredis.ts';
 import type * as mongodb from './mongodb.ts';
 import type * as pino from './pino.ts';
 import type * as runtimeNode from './runtime-node.ts';
+import type * as cloudDetectors from './cloud-detectors.ts';
+import type * as logs from './logs.ts';
 
 /**
  * The parts of the preload loaded only when needed. Each is a separate entry of the bundle
@@ -30,6 +32,8 @@ export interface LazyModules {
   mongodb: typeof mongodb;
   pino: typeof pino;
   'runtime-node': typeof runtimeNode;
+  'cloud-detectors': typeof cloudDetectors;
+  logs: typeof logs;
 }
 
 /** Every lazy part, each a bundle entry; the type check fails when this and the interface differ. */
@@ -46,6 +50,8 @@ const PARTS = {
   mongodb: true,
   pino: true,
   'runtime-node': true,
+  'cloud-detectors': true,
+  logs: true,
 } as const satisfies Record<keyof LazyModules, true>;
 
 export const LAZY_MODULES = Object.keys(PARTS) as (keyof LazyModules)[];
