@@ -12,9 +12,9 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../test-support/processes.ts';
 
 const STARTUP_RUNS = 15;
 const LOAD_ROUNDS = 5;
@@ -37,14 +37,6 @@ const VARIANTS: Variant[] = [
     flags: ['--require', require.resolve('@opentelemetry/auto-instrumentations-node/register')],
   },
 ];
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -23,6 +23,7 @@ const result = await build({
     config: 'src/config/env.ts',
     logger: 'src/logger.ts',
     metrics: 'src/business-metrics.ts',
+    'crash-sender': 'src/export/crash-sender.ts',
     ...Object.fromEntries(LAZY_MODULES.map((name) => [`lazy-${name}`, `src/lazy/${name}.ts`])),
   },
   outdir,

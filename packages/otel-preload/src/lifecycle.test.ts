@@ -5,7 +5,15 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Proc } from '../test-support/processes.ts';
+import {
+  exportedLogRecords,
+  exportedSpans,
+  run,
+  startGateway,
+  until,
+} from '../test-support/processes.ts';
 
 const preload = createRequire(import.meta.url).resolve('@org/otel-preload');
 const here = dirname(import.meta.dirname);
@@ -81,5 +89,43 @@ describe('crashes', () => {
     const result = node([], script);
     expect(result.stdout).toBe('handled boom\n');
     expect(result.status).toBe(3);
+  });
+});
+
+describe('a crash in a request handler', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'preload-crash-'));
+  let gateway: Proc | undefined;
+  afterAll(() => gateway?.child.kill('SIGKILL'));
+
+  it('exports the failed span and a FATAL log record before the process dies as it would', async () => {
+    const started = await startGateway(dir);
+    gateway = started.proc;
+    const script = `
+      const http = require('node:http');
+      const server = http.createServer(() => { throw new Error('boom in handler'); });
+      server.listen(0, '127.0.0.1', () => http.get('http://127.0.0.1:' + server.address().port + '/checkout').on('error', () => {}));`;
+    const app = run(['--require', preload, '-e', script], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: started.endpoint,
+      OTEL_LOGS_EXPORTER: 'otlp',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_SERVICE_NAME: 'crashy',
+      // Far longer than the test: only the last-chance export can deliver in time.
+      OTEL_BSP_SCHEDULE_DELAY: '60000',
+      OTEL_BLRP_SCHEDULE_DELAY: '60000',
+    });
+    const bare = spawnSync(process.execPath, ['-e', 'throw new Error("boom in handler")']);
+    expect((await app.exit).code).toBe(bare.status);
+    expect(app.output()).toContain('Error: boom in handler');
+
+    const server = await until('the crashed request’s span', () =>
+      exportedSpans(dir).find((s) => s.service === 'crashy' && s.span.kind === 2),
+    );
+    expect(server.span.status?.code).toBe(2);
+    expect(server.span.events?.map((e) => e.name)).toContain('exception');
+    const record = await until('the crash log record', () =>
+      exportedLogRecords(dir).find((r) => r.severityText === 'FATAL'),
+    );
+    expect(record.body?.stringValue).toBe('uncaught exception: boom in handler');
+    expect(record.traceId).toBe(server.span.traceId);
   });
 });

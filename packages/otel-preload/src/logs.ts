@@ -1,5 +1,6 @@
 import type { Resource } from '@opentelemetry/resources';
-import type { LoggerProvider } from '@opentelemetry/sdk-logs';
+import type { LoggerProvider, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { BatchLogProcessor, BatchQueue } from './export/batch.ts';
 import type { PreloadEnv } from './config/env.ts';
 import { logRecordLimits } from './config/env.ts';
 import type { Diagnostics } from './diag.ts';
@@ -7,7 +8,7 @@ import { lazyLogExporter } from './export/lazy.ts';
 import { loadLazy } from './lazy/load.ts';
 
 /**
- * The logger provider behind OTLP log export, or undefined when OTEL_LOGS_EXPORTER does not
+ * The logger provider behind OTLP log export and its batch queue, or undefined when OTEL_LOGS_EXPORTER does not
  * include otlp. Off by default: most platforms already collect stdout, and exporting the same
  * lines over OTLP too would store every log twice.
  */
@@ -15,20 +16,25 @@ export function createLoggerProvider(
   config: PreloadEnv,
   resource: Resource,
   diag: Diagnostics,
-): LoggerProvider | undefined {
+): { provider: LoggerProvider; queue: BatchQueue<ReadableLogRecord> } | undefined {
   if (!config.OTEL_LOGS_EXPORTER.includes('otlp')) return undefined;
-  const { BatchLogRecordProcessor, LoggerProvider } = loadLazy('logs');
-  return new LoggerProvider({
+  const { LoggerProvider } = loadLazy('logs');
+  const queue = new BatchQueue(
+    lazyLogExporter(config, diag),
+    {
+      maxQueueSize: config.OTEL_BLRP_MAX_QUEUE_SIZE,
+      maxExportBatchSize: config.OTEL_BLRP_MAX_EXPORT_BATCH_SIZE,
+      scheduledDelayMillis: config.OTEL_BLRP_SCHEDULE_DELAY,
+      exportTimeoutMillis: config.OTEL_BLRP_EXPORT_TIMEOUT,
+      queueVariable: 'OTEL_BLRP_MAX_QUEUE_SIZE',
+      describe: 'log records',
+    },
+    diag,
+  );
+  const provider = new LoggerProvider({
     resource,
     logRecordLimits: logRecordLimits(config),
-    processors: [
-      new BatchLogRecordProcessor({
-        exporter: lazyLogExporter(config, diag),
-        maxQueueSize: config.OTEL_BLRP_MAX_QUEUE_SIZE,
-        maxExportBatchSize: config.OTEL_BLRP_MAX_EXPORT_BATCH_SIZE,
-        scheduledDelayMillis: config.OTEL_BLRP_SCHEDULE_DELAY,
-        exportTimeoutMillis: config.OTEL_BLRP_EXPORT_TIMEOUT,
-      }),
-    ],
+    processors: [new BatchLogProcessor(queue)],
   });
+  return { provider, queue };
 }

@@ -3,65 +3,23 @@
 // gateway (file exporter): one trace across both, log lines carrying its ids, the HTTP histogram
 // on the Prometheus endpoint, no secrets or SQL literals in anything exported or logged,
 // invalid settings warned about while the app serves, unchanged exit by signal.
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExportedSpan, Proc } from '../test-support/processes.ts';
+import {
+  exportedLogRecords,
+  exportedSpans,
+  freePort,
+  run,
+  startGateway,
+  until,
+} from '../test-support/processes.ts';
 
 const preload = createRequire(import.meta.url).resolve('@org/otel-preload');
 const fixtures = join(import.meta.dirname, '..', 'test-fixtures');
-const gatewayCli = join(
-  dirname(createRequire(import.meta.url).resolve('@org/otel-gateway/package.json')),
-  'dist',
-  'cli.js',
-);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-async function until<T>(
-  what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  ms = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(args: string[], env: Record<string, string>, cwd?: string): Proc {
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exit };
-}
 
 /** The JSON lines a process printed (its log lines), parsed. */
 const jsonLines = (output: string): Record<string, unknown>[] =>
@@ -72,15 +30,6 @@ const jsonLines = (output: string): Record<string, unknown>[] =>
 
 const attribute = (span: ExportedSpan, key: string) =>
   span.attributes.find((a) => a.key === key)?.value.stringValue;
-
-interface ExportedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes: { key: string; value: Record<string, unknown> }[];
-}
 
 const MODES = [
   { flag: '--require', fixture: 'service.cjs' },
@@ -96,62 +45,16 @@ describe.each(MODES)('@org/otel-preload with $flag', ({ flag, fixture }) => {
   let rootPort = 0;
   let rootMetricsPort = 0;
 
-  const readJsonl = <T>(name: string): T[] => {
-    const file = join(dir, name);
-    if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as T);
-  };
-
-  const spans = (): { service: string; span: ExportedSpan }[] =>
-    readJsonl<{
-      resourceSpans: {
-        resource: { attributes: { key: string; value: { stringValue?: string } }[] };
-        scopeSpans: { spans: ExportedSpan[] }[];
-      }[];
-    }>('spans.jsonl').flatMap((request) =>
-      request.resourceSpans.flatMap((rs) => {
-        const name =
-          rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
-        return rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => ({ service: name, span })));
-      }),
-    );
-
-  const logRecords = () =>
-    readJsonl<{
-      resourceLogs: {
-        scopeLogs: { logRecords: { traceId?: string; spanId?: string; body?: unknown }[] }[];
-      }[];
-    }>('logs.jsonl').flatMap((request) =>
-      request.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)),
-    );
+  const spans = () => exportedSpans(dir);
+  const logRecords = () => exportedLogRecords(dir);
 
   beforeAll(async () => {
-    const otlpPort = await freePort();
-    writeFileSync(
-      join(dir, 'gateway.yaml'),
-      `receivers:
-  otlp_http: { endpoint: 127.0.0.1:${otlpPort} }
-exporters:
-  file: { path: ${join(dir, 'spans.jsonl')}, batch: { enabled: false } }
-  file/logs: { path: ${join(dir, 'logs.jsonl')}, batch: { enabled: false } }
-service:
-  admin: { endpoint: 127.0.0.1:0 }
-  pipelines:
-    traces: { receivers: [otlp_http], exporters: [file] }
-    logs: { receivers: [otlp_http], exporters: [file/logs] }
-`,
-    );
-    gateway = run([gatewayCli, '--config', join(dir, 'gateway.yaml')], {});
-    await until('the gateway', () =>
-      gateway.output().includes('gateway started') ? true : undefined,
-    );
+    let endpoint: string;
+    ({ proc: gateway, endpoint } = await startGateway(dir));
     const [leafPort, leafMetrics] = [await freePort(), await freePort()];
     [rootPort, rootMetricsPort] = [await freePort(), await freePort()];
     const common = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       OTEL_BSP_SCHEDULE_DELAY: '100',
       OTEL_BLRP_SCHEDULE_DELAY: '100',
       OTEL_PRELOAD_CAPTURE_HEADERS: 'x-request-id,cookie,authorization',

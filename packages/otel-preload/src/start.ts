@@ -11,12 +11,13 @@ import {
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, setGlobalErrorHandler } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { formatWarning, parseEnv, redactedConfig, spanLimits } from './config/env.ts';
 import { Diagnostics } from './diag.ts';
 import type { Active, CatalogEntry } from './instrumentations/catalog.ts';
 import { createInstrumentation, selectInstrumentations } from './instrumentations/catalog.ts';
 import { registerEsmHooks } from './instrumentations/esm.ts';
+import { spanFailedBy } from './instrumentations/http-server.ts';
 import { watchFirstLoads } from './instrumentations/lazy.ts';
 import { installLifecycle } from './lifecycle.ts';
 import { createMeterProvider } from './metrics.ts';
@@ -25,11 +26,15 @@ import { detectResource, localDetectors, withCloud } from './resource.ts';
 import { publishResource } from './service-fields.ts';
 import { exceptionAttributes } from './errors.ts';
 import { PooledIdGenerator } from './ids.ts';
+import { BatchQueue, BatchSpanProcessor } from './export/batch.ts';
+import { exportBeforeDeath } from './export/crash.ts';
 import { lazySpanExporter } from './export/lazy.ts';
 import { createLoggerProvider } from './logs.ts';
 import { propagatorsFrom, samplerFrom } from './traces.ts';
 
 const STARTED = Symbol.for('@org/otel-preload.started');
+/** Longest a crash is delayed by the last-chance export of what it recorded. */
+const CRASH_EXPORT_MAX_MS = 2000;
 /** Delay before instrumentations that watch the process rather than a module start. */
 const DEFERRED_START_MS = 200;
 /** The instrumentation scope of what the preload records itself (crashes). */
@@ -80,28 +85,32 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
     new CompositePropagator({ propagators: propagatorsFrom(config, diag) }),
   );
 
-  const tracing = config.OTEL_TRACES_EXPORTER.includes('otlp');
+  const spanQueue = config.OTEL_TRACES_EXPORTER.includes('otlp')
+    ? new BatchQueue(
+        lazySpanExporter(config, diag),
+        {
+          maxQueueSize: config.OTEL_BSP_MAX_QUEUE_SIZE,
+          maxExportBatchSize: config.OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
+          scheduledDelayMillis: config.OTEL_BSP_SCHEDULE_DELAY,
+          exportTimeoutMillis: config.OTEL_BSP_EXPORT_TIMEOUT,
+          queueVariable: 'OTEL_BSP_MAX_QUEUE_SIZE',
+          describe: 'spans',
+        },
+        diag,
+      )
+    : undefined;
   const tracerProvider = new TracerProvider({
     resource,
+    sampler: samplerFrom(config),
     spanLimits: spanLimits(config),
     idGenerator: new PooledIdGenerator(),
-    sampler: samplerFrom(config),
-    spanProcessors: tracing
-      ? [
-          new BatchSpanProcessor({
-            exporter: lazySpanExporter(config, diag),
-            maxQueueSize: config.OTEL_BSP_MAX_QUEUE_SIZE,
-            maxExportBatchSize: config.OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
-            scheduledDelayMillis: config.OTEL_BSP_SCHEDULE_DELAY,
-            exportTimeoutMillis: config.OTEL_BSP_EXPORT_TIMEOUT,
-          }),
-        ]
-      : [],
+    spanProcessors: spanQueue ? [new BatchSpanProcessor(spanQueue)] : [],
   });
   trace.setGlobalTracerProvider(tracerProvider);
   const meterProvider = createMeterProvider(config, resource, diag);
   if (meterProvider) metrics.setGlobalMeterProvider(meterProvider);
-  const loggerProvider = createLoggerProvider(config, resource, diag);
+  const logging = createLoggerProvider(config, resource, diag);
+  const loggerProvider = logging?.provider;
   if (loggerProvider) logs.setGlobalLoggerProvider(loggerProvider);
 
   const { selected, unknown } = selectInstrumentations(
@@ -177,17 +186,29 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
         ]).then(() => undefined),
       recordCrash: (error, origin) => {
         const attributes = exceptionAttributes(error);
+        // A request listener's throw has ended its server span already (with the exception).
+        const failed = spanFailedBy(error);
+        const span = failed ?? trace.getActiveSpan();
         logs.getLogger(SCOPE).emit({
           severityNumber: SeverityNumber.FATAL,
           severityText: 'FATAL',
           body: `${origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception'}: ${attributes['exception.message']}`,
           attributes,
+          ...(span ? { context: trace.setSpan(context.active(), span) } : {}),
         });
-        const span = trace.getActiveSpan();
-        if (!span) return;
-        span.recordException(error instanceof Error ? error : String(error));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: attributes['exception.message'] });
-        span.end();
+        if (span && !failed) {
+          span.recordException(error instanceof Error ? error : String(error));
+          span.setStatus({ code: SpanStatusCode.ERROR, message: attributes['exception.message'] });
+          span.end();
+        }
+        // Without an uncaughtException listener the process dies right after this returns.
+        if (process.listenerCount('uncaughtException') === 0 && !steppedBack) {
+          exportBeforeDeath(
+            config,
+            { spans: spanQueue, logs: logging?.queue },
+            Math.min(config.OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS, CRASH_EXPORT_MAX_MS),
+          );
+        }
       },
     },
     config.OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS,

@@ -137,3 +137,13 @@ export function createLogExporter(
 ): LogRecordExporter {
   return new OtlpHttpExporter(LOGS, settings, onRejected);
 }
+
+/** Spans as one encoded OTLP request body, for the last-chance export at a crash. */
+export function encodeSpans(spans: readonly ReadableSpan[], json: boolean): Uint8Array {
+  return TRACES.encode(spans, new Grouper(), json);
+}
+
+/** Log records as one encoded OTLP request body, for the last-chance export at a crash. */
+export function encodeLogs(records: readonly ReadableLogRecord[], json: boolean): Uint8Array {
+  return LOGS.encode(records, new Grouper(), json);
+}

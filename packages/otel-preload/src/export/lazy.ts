@@ -18,7 +18,7 @@ interface Exporter<I> {
 }
 
 /** The OTLP/HTTP settings of one signal, per-signal variables over generic ones. */
-function settingsFor(config: PreloadEnv, signal: Signal): OtlpHttpSettings {
+export function settingsFor(config: PreloadEnv, signal: Signal): OtlpHttpSettings {
   const { protocol, ...settings } = otlpExporterSettings(config, signal);
   return {
     ...settings,

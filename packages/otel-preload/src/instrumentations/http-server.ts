@@ -44,6 +44,14 @@ const KNOWN_METHODS = new Set([
   'TRACE',
 ]);
 
+/** Server spans ended by an exception thrown out of a request listener, by that exception. */
+const failedBy = new WeakMap<object, Span>();
+
+/** The server span a request listener's uncaught exception ended, if it was one. */
+export function spanFailedBy(error: unknown): Span | undefined {
+  return typeof error === 'object' && error !== null ? failedBy.get(error) : undefined;
+}
+
 type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
 
 /**
@@ -124,8 +132,13 @@ export function instrumentHttpServers(
     try {
       return context.with(active, () => emit.apply(server, args));
     } catch (error) {
+      // A throw out of a request listener is an uncaught exception: no response will follow,
+      // and the process usually dies next. The span ends now, so it can still be exported.
       span.recordException(error instanceof Error ? error : String(error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      span.setAttribute('error.type', error instanceof Error ? error.name : typeof error);
+      span.end();
+      if (typeof error === 'object' && error !== null) failedBy.set(error, span);
       throw error;
     }
   };
@@ -139,6 +152,8 @@ export function instrumentHttpServers(
     version: string,
     started: number,
   ) => {
+    // Already ended when a listener threw (see handle); the app may have survived that.
+    if (!span.isRecording()) return;
     const status = res.statusCode;
     const aborted = !res.writableFinished;
     span.setAttribute('http.response.status_code', status);

@@ -1,2 +1,2 @@
 // Loaded only when OTEL_LOGS_EXPORTER includes otlp (see load.ts and ../logs.ts).
-export { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+export { LoggerProvider } from '@opentelemetry/sdk-logs';

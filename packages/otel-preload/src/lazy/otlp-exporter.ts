@@ -1,2 +1,7 @@
 // Loaded on the first span or log export, not at startup (see load.ts).
-export { createLogExporter, createSpanExporter } from '../export/exporter.ts';
+export {
+  createLogExporter,
+  createSpanExporter,
+  encodeLogs,
+  encodeSpans,
+} from '../export/exporter.ts';

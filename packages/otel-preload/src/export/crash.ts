@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { PreloadEnv } from '../config/env.ts';
+import { loadLazy } from '../lazy/load.ts';
+import type { BatchQueue } from './batch.ts';
+import { settingsFor } from './lazy.ts';
+
+/** The queues whose contents a crash must not lose. */
+export interface CrashQueues {
+  spans?: BatchQueue<ReadableSpan> | undefined;
+  logs?: BatchQueue<ReadableLogRecord> | undefined;
+}
+
+/**
+ * Exports what is queued synchronously, for a process about to die of an uncaught exception
+ * (no asynchronous work runs after that). The requests are encoded here and posted by a short
+ * child process (`crash-sender.cjs`) this call waits for, at most `timeoutMs`: the crash is
+ * delayed by that much at worst, and its exit status is unchanged. Returns how many items went.
+ */
+export function exportBeforeDeath(
+  config: PreloadEnv,
+  queues: CrashQueues,
+  timeoutMs: number,
+): number {
+  const lazy = loadLazy('otlp-exporter');
+  const requests: { url: string; headers: Record<string, string>; body: string }[] = [];
+  let items = 0;
+  const add = (signal: 'traces' | 'logs', encode: (json: boolean) => Uint8Array, count: number) => {
+    if (count === 0) return;
+    const { url, headers, contentType } = settingsFor(config, signal);
+    const body = Buffer.from(encode(contentType === 'application/json'));
+    requests.push({
+      url,
+      headers: { ...headers, 'content-type': contentType },
+      body: body.toString('base64'),
+    });
+    items += count;
+  };
+  const spans = queues.spans?.drain() ?? [];
+  add('traces', (json) => lazy.encodeSpans(spans, json), spans.length);
+  const logs = queues.logs?.drain() ?? [];
+  add('logs', (json) => lazy.encodeLogs(logs, json), logs.length);
+  if (requests.length === 0) return 0;
+  spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'crash-sender.cjs')], {
+    input: JSON.stringify({ deadlineMs: timeoutMs, requests }),
+    timeout: timeoutMs + 500,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    // Not the app's NODE_OPTIONS: the sender must not load the preload (or anything) itself.
+    env: { PATH: process.env.PATH ?? '' },
+  });
+  return items;
+}
