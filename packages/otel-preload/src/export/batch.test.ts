@@ -10,8 +10,11 @@ import { BatchQueue } from './batch.ts';
 /** Records every batch; answers each export after `delayMs`, or never when undefined. */
 class Recorder implements BatchExporter<number> {
   readonly batches: number[][] = [];
-  suppressed: boolean[] = [];
-  constructor(private readonly delayMs: number | undefined = 0) {}
+  readonly suppressed: boolean[] = [];
+  private readonly delayMs: number | undefined;
+  constructor(delayMs: number | undefined = 0) {
+    this.delayMs = delayMs;
+  }
   export(items: number[], done: (result: ExportResult) => void): void {
     this.batches.push([...items]);
     this.suppressed.push(isTracingSuppressed(context.active()));
