@@ -69,6 +69,43 @@ describe('the preload beside other setups', () => {
   });
 });
 
+describe('entry and failure paths', () => {
+  it('starts from NODE_OPTIONS, on the main thread only', () => {
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const recording = () => require('@opentelemetry/api').trace.getTracer('t').startSpan('s').isRecording();
+      console.log('main', recording());
+      new Worker("console.log('worker', require('@opentelemetry/api').trace.getTracer('t').startSpan('s').isRecording())", { eval: true });`;
+    const result = spawnSync(process.execPath, ['-e', script], {
+      cwd: here,
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `--require ${preload}`,
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_TRACES_EXPORTER: 'none',
+      },
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n').sort()).toEqual(['', 'main true', 'worker false']);
+  });
+
+  it('warns once about a destination that is down, however many exports fail, and exits 0', () => {
+    const script = `
+      const tracer = require('@opentelemetry/api').trace.getTracer('t');
+      let n = 0;
+      const timer = setInterval(() => { tracer.startSpan('s' + n).end(); if (++n === 12) clearInterval(timer); }, 60);`;
+    const result = node([], script, {
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '100',
+    });
+    expect(result.status).toBe(0);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatch(/could not export \d+ spans: ECONNREFUSED/);
+  });
+});
+
 describe('crashes', () => {
   for (const [what, script] of [
     ['an uncaught exception', "setTimeout(() => { throw new Error('boom') }, 10)"],
@@ -92,20 +129,35 @@ describe('crashes', () => {
   });
 });
 
-describe('a crash in a request handler', () => {
+describe('exit paths, exported to the gateway', () => {
   const dir = mkdtempSync(join(tmpdir(), 'preload-crash-'));
   let gateway: Proc | undefined;
   afterAll(() => gateway?.child.kill('SIGKILL'));
 
-  it('exports the failed span and a FATAL log record before the process dies as it would', async () => {
+  let endpoint = '';
+
+  it('flushes at beforeExit: a short-lived script’s span is exported', async () => {
     const started = await startGateway(dir);
     gateway = started.proc;
+    endpoint = started.endpoint;
+    const result = node(
+      [],
+      "require('@opentelemetry/api').trace.getTracer('t').startSpan('short-lived').end()",
+      { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    );
+    expect(result.status).toBe(0);
+    await until('the short-lived span', () =>
+      exportedSpans(dir).find((s) => s.span.name === 'short-lived'),
+    );
+  });
+
+  it('exports the failed span and a FATAL log record before the process dies as it would', async () => {
     const script = `
       const http = require('node:http');
       const server = http.createServer(() => { throw new Error('boom in handler'); });
       server.listen(0, '127.0.0.1', () => http.get('http://127.0.0.1:' + server.address().port + '/checkout').on('error', () => {}));`;
     const app = run(['--require', preload, '-e', script], {
-      OTEL_EXPORTER_OTLP_ENDPOINT: started.endpoint,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       OTEL_LOGS_EXPORTER: 'otlp',
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_SERVICE_NAME: 'crashy',
