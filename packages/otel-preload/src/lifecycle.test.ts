@@ -47,10 +47,11 @@ describe('the preload beside other setups', () => {
       const sdk = new NodeSDK({ spanProcessors: [new SimpleSpanProcessor({ exporter })], instrumentations: [] });
       sdk.start();
       trace.getTracer('app').startSpan('mine').end();
-      setTimeout(() => {
+      // The app's own provider, flushed: its span processor exports asynchronously.
+      trace.getTracerProvider().getDelegate().forceFlush().then(() => {
         console.log('app spans', exporter.getFinishedSpans().map((s) => s.name).join());
-        void sdk.shutdown();
-      }, 100);`;
+        return sdk.shutdown();
+      });`;
     const result = node([], script);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('app spans mine');
