@@ -166,6 +166,10 @@ up() {
   local start_time=$SECONDS
   # A failed start stops whatever it already started: `up` either succeeds or leaves nothing.
   trap 'rc=$?; [ $rc -eq 0 ] || { log "start-up failed; stopping what was started"; down; }; exit $rc' EXIT
+  # Interrupted (Ctrl-C, or a test runner killing its setup): the servers run in their own
+  # sessions and would outlive us, so turn the signal into a failed exit, which stops them.
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   # Elasticsearch is the slowest to start: launch it first, the others while it boots.
   start_elasticsearch
   start_jaeger
@@ -177,7 +181,7 @@ up() {
   wait_http elasticsearch "http://$STACK_HOST:$ELASTICSEARCH_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" 180
   start_otelcol
   wait_http otelcol "http://$STACK_HOST:$OTELCOL_HEALTH_PORT/" 60
-  trap - EXIT
+  trap - EXIT INT TERM
   log "stack up in $((SECONDS - start_time)) s (logs in $RUN_DIR)"
   print_env >"$RUN_DIR/stack.env"
   cat >&2 <<URLS
