@@ -165,7 +165,7 @@ up() {
   mkdir -p "$RUN_DIR"
   local start_time=$SECONDS
   # A failed start stops whatever it already started: `up` either succeeds or leaves nothing.
-  trap 'rc=$?; [ $rc -eq 0 ] || { log "start-up failed; stopping what was started"; down; }; exit $rc' EXIT
+  trap 'rc=$?; trap "" INT TERM; [ $rc -eq 0 ] || { log "start-up failed; stopping what was started"; down; }; exit $rc' EXIT
   # Interrupted (Ctrl-C, or a test runner killing its setup): the servers run in their own
   # sessions and would outlive us, so turn the signal into a failed exit, which stops them.
   trap 'exit 130' INT

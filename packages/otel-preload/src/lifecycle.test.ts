@@ -181,4 +181,32 @@ describe('exit paths, exported to the gateway', () => {
     expect(record.body?.stringValue).toBe('uncaught exception: boom in handler');
     expect(record.traceId).toBe(server.span.traceId);
   });
+
+  it('leaves a surviving app’s request span to its response, with the exception recorded', async () => {
+    const script = `
+      process.on('uncaughtException', (e) => console.log('survived', e.message));
+      const http = require('node:http');
+      const server = http.createServer((req, res) => {
+        setTimeout(() => { throw new Error('async boom'); }, 0);
+        setTimeout(() => { res.end('late'); server.close(); }, 100);
+      });
+      server.listen(0, '127.0.0.1', () => http.get('http://127.0.0.1:' + server.address().port + '/late', (r) => r.resume()));`;
+    const app = run(['--require', preload, '-e', script], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_SERVICE_NAME: 'survivor',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    });
+    expect((await app.exit).code).toBe(0);
+    expect(app.output()).toContain('survived async boom');
+    const server = await until('the surviving request’s span', () =>
+      exportedSpans(dir).find((s) => s.service === 'survivor' && s.span.kind === 2),
+    );
+    expect(
+      server.span.attributes.find((a) => a.key === 'http.response.status_code')?.value,
+    ).toEqual({
+      intValue: '200',
+    });
+    expect(server.span.events?.map((e) => e.name)).toContain('exception');
+  });
 });

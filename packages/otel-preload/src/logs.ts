@@ -1,6 +1,6 @@
 import type { Resource } from '@opentelemetry/resources';
 import type { LoggerProvider, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { BatchLogProcessor, BatchQueue } from './export/batch.ts';
+import { BatchLogProcessor, BatchQueue, pendingResources } from './export/batch.ts';
 import type { PreloadEnv } from './config/env.ts';
 import { logRecordLimits } from './config/env.ts';
 import type { Diagnostics } from './diag.ts';
@@ -28,6 +28,7 @@ export function createLoggerProvider(
       exportTimeoutMillis: config.OTEL_BLRP_EXPORT_TIMEOUT,
       queueVariable: 'OTEL_BLRP_MAX_QUEUE_SIZE',
       describe: 'log records',
+      ready: pendingResources,
     },
     diag,
   );

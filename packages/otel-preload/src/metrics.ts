@@ -3,6 +3,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Resource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
+  AggregationType,
+  InstrumentType,
   MeterProvider,
   MetricReader,
   PeriodicExportingMetricReader,
@@ -108,7 +110,15 @@ export function createMeterProvider(
       settings.protocol === 'http/json'
         ? lazy.OtlpJsonMetricExporter
         : lazy.OtlpProtoMetricExporter;
-    const read = (file: string | undefined) => (file ? readFileSync(file) : undefined);
+    const read = (file: string | undefined) => {
+      if (!file) return undefined;
+      try {
+        return readFileSync(file);
+      } catch (error) {
+        diag.warn(`OTLP metrics: cannot read ${file} (${String(error)}); exporting without it`);
+        return undefined;
+      }
+    };
     readers.push(
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({
@@ -121,6 +131,15 @@ export function createMeterProvider(
               config.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE.toUpperCase() as
                 'DELTA' | 'CUMULATIVE' | 'LOWMEMORY'
             ],
+          ...(config.OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION ===
+          'base2_exponential_bucket_histogram'
+            ? {
+                aggregationPreference: (kind: InstrumentType) =>
+                  kind === InstrumentType.HISTOGRAM
+                    ? { type: AggregationType.EXPONENTIAL_HISTOGRAM }
+                    : { type: AggregationType.DEFAULT },
+              }
+            : {}),
           httpAgentOptions: {
             ca: read(settings.certificateFile),
             key: read(settings.clientKeyFile),

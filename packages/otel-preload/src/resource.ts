@@ -103,8 +103,8 @@ export function detectResource(
 
 /**
  * `local` with the attributes of the cloud detectors `names` lists, if any. Those query metadata
- * endpoints over the network, so their attributes arrive asynchronously: the batch processors
- * wait for them before the first export, and the app never does. Local attributes win.
+ * endpoints over the network, so their attributes arrive asynchronously: the batch queues wait
+ * for them before exporting (pendingResources), and the app never does. Local attributes win.
  */
 export function withCloud(
   local: Resource,

@@ -26,7 +26,7 @@ import { detectResource, localDetectors, withCloud } from './resource.ts';
 import { publishResource } from './service-fields.ts';
 import { exceptionAttributes } from './errors.ts';
 import { PooledIdGenerator } from './ids.ts';
-import { BatchQueue, BatchSpanProcessor } from './export/batch.ts';
+import { BatchQueue, BatchSpanProcessor, pendingResources } from './export/batch.ts';
 import { exportBeforeDeath } from './export/crash.ts';
 import { lazySpanExporter } from './export/lazy.ts';
 import { createLoggerProvider } from './logs.ts';
@@ -95,6 +95,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
           exportTimeoutMillis: config.OTEL_BSP_EXPORT_TIMEOUT,
           queueVariable: 'OTEL_BSP_MAX_QUEUE_SIZE',
           describe: 'spans',
+          ready: pendingResources,
         },
         diag,
       )
@@ -196,13 +197,18 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
           attributes,
           ...(span ? { context: trace.setSpan(context.active(), span) } : {}),
         });
+        // Node's uncaught-exception path ends the process unless a listener or a capture
+        // callback (domain, REPL) takes the exception.
+        const dying =
+          process.listenerCount('uncaughtException') === 0 &&
+          !process.hasUncaughtExceptionCaptureCallback();
         if (span && !failed) {
           span.recordException(error instanceof Error ? error : String(error));
           span.setStatus({ code: SpanStatusCode.ERROR, message: attributes['exception.message'] });
-          span.end();
+          // A surviving app still ends its span itself (a server span when its response closes).
+          if (dying) span.end();
         }
-        // Without an uncaughtException listener the process dies right after this returns.
-        if (process.listenerCount('uncaughtException') === 0 && !steppedBack) {
+        if (dying && !steppedBack) {
           exportBeforeDeath(
             config,
             { spans: spanQueue, logs: logging?.queue },

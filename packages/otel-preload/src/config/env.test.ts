@@ -29,7 +29,7 @@ describe('parseEnv', () => {
 
   it('parses lists, key-value lists and numbers', () => {
     const { config, warnings } = parseEnv({
-      OTEL_TRACES_EXPORTER: 'otlp, console',
+      OTEL_TRACES_EXPORTER: 'otlp, none',
       OTEL_RESOURCE_ATTRIBUTES: 'team=payments,region=eu%2Dwest',
       OTEL_TRACES_SAMPLER: 'traceidratio',
       OTEL_TRACES_SAMPLER_ARG: '0.25',
@@ -37,7 +37,7 @@ describe('parseEnv', () => {
       OTEL_SDK_DISABLED: 'TRUE',
     });
     expect(warnings).toEqual([]);
-    expect(config.OTEL_TRACES_EXPORTER).toEqual(['otlp', 'console']);
+    expect(config.OTEL_TRACES_EXPORTER).toEqual(['otlp', 'none']);
     expect(config.OTEL_RESOURCE_ATTRIBUTES).toEqual({ team: 'payments', region: 'eu-west' });
     expect(config.OTEL_TRACES_SAMPLER_ARG).toBe(0.25);
     expect(config.OTEL_NODE_DISABLED_INSTRUMENTATIONS).toEqual(['fs', 'dns']);
@@ -106,7 +106,6 @@ describe('parseEnv', () => {
       OTEL_METRIC_EXPORT_TIMEOUT: 30_000,
       OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'cumulative',
       OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION: 'explicit_bucket_histogram',
-      OTEL_METRICS_EXEMPLAR_FILTER: 'trace_based',
       OTEL_ATTRIBUTE_COUNT_LIMIT: 128,
       OTEL_SPAN_EVENT_COUNT_LIMIT: 128,
       OTEL_SPAN_LINK_COUNT_LIMIT: 128,
@@ -344,9 +343,10 @@ describe('parseEnv', () => {
       'base2_exponential_bucket_histogram',
     );
     expect(warnings.map((w) => [w.variable, w.fallback])).toEqual([
+      ['OTEL_METRICS_EXEMPLAR_FILTER', 'the OTEL_* environment variables'],
       ['OTEL_EXPORTER_OTLP_COMPRESSION', 'none'],
-      ['OTEL_METRICS_EXEMPLAR_FILTER', 'trace_based'],
     ]);
+    expect(warnings[0]!.reason).toContain('records no exemplars');
   });
 });
 
@@ -448,5 +448,25 @@ describe('README configuration table', () => {
     const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
     const table = /<!-- config:start -->\n([\s\S]*?)\n<!-- config:end -->/.exec(readme)?.[1];
     expect(table).toBe(configTable());
+  });
+});
+
+describe('URL credentials in what the preload prints', () => {
+  it('never echoes user:password or query values of endpoints', () => {
+    const { config, warnings } = parseEnv({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://user:pa55@gateway.example:4318/?token=t0k',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://admin:hunter2@nowhere',
+    });
+    const printed = [...warnings.map(formatWarning), JSON.stringify(redactedConfig(config))].join(
+      '\n',
+    );
+    expect(printed).toContain('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+    expect(printed).toContain('https://REDACTED@gateway.example:4318');
+    for (const secret of ['pa55', 'hunter2', 't0k', 'user:', 'admin:'])
+      expect(printed).not.toContain(secret);
+    // What the exporters use is untouched.
+    expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(
+      'https://user:pa55@gateway.example:4318/?token=t0k',
+    );
   });
 });

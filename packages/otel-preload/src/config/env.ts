@@ -26,6 +26,17 @@ const SENSITIVE = new Set<string>([
   'OTEL_EXPORTER_OTLP_LOGS_HEADERS',
 ]);
 
+/**
+ * Text with URL credentials and query values replaced (rules url.credentials and url.query):
+ * endpoints may carry `user:password@` or `?token=`, and they appear in warnings and in the
+ * effective-config line.
+ */
+export function scrubUrls(text: string): string {
+  return text
+    .replace(/(\b[a-z][\w+.-]*:\/\/)[^/@\s"]+@/gi, '$1REDACTED@')
+    .replace(/([?&][^=&\s"#]+)=[^&\s"#]*/g, '$1=REDACTED');
+}
+
 /** Lists where an unknown entry is dropped with a warning instead of rejecting the whole value. */
 const FORGIVING_LISTS = new Set<string>(['OTEL_NODE_RESOURCE_DETECTORS']);
 
@@ -35,6 +46,8 @@ const UNSUPPORTED: Record<string, string> = {
     'declarative configuration files are not supported by the preload; the file is ignored',
   OTEL_EXPERIMENTAL_CONFIG_FILE:
     'declarative configuration files are not supported by the preload; the file is ignored',
+  OTEL_METRICS_EXEMPLAR_FILTER:
+    'the OpenTelemetry JS metrics SDK records no exemplars; the filter has nothing to apply to',
 };
 
 /**
@@ -83,7 +96,7 @@ function describeFallback(variable: keyof PreloadEnv, config: PreloadEnv): strin
     const perSignal = PER_SIGNAL.exec(variable);
     if (perSignal?.[2] === 'ENDPOINT') {
       const signal = perSignal[1]!.toLowerCase() as OtlpSignal;
-      return `${signalUrl(config, signal)} (from OTEL_EXPORTER_OTLP_ENDPOINT)`;
+      return `${scrubUrls(signalUrl(config, signal))} (from OTEL_EXPORTER_OTLP_ENDPOINT)`;
     }
     const parent = perSignal
       ? (`OTEL_EXPORTER_OTLP_${perSignal[2]}` as keyof PreloadEnv)
@@ -93,7 +106,7 @@ function describeFallback(variable: keyof PreloadEnv, config: PreloadEnv): strin
   if (SENSITIVE.has(variable)) return '[REDACTED]';
   if (Array.isArray(value)) return value.join(',');
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return scrubUrls(String(value));
 }
 
 /**
@@ -179,7 +192,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): ParsedEnv {
   for (const [variable, reason] of rejected) {
     warnings.push({
       variable,
-      value: SENSITIVE.has(variable) ? '[REDACTED]' : (env[variable] ?? ''),
+      value: SENSITIVE.has(variable) ? '[REDACTED]' : scrubUrls(env[variable] ?? ''),
       reason,
       fallback: describeFallback(variable as keyof PreloadEnv, config),
     });
@@ -199,7 +212,11 @@ export function redactedConfig(config: PreloadEnv): Record<string, unknown> {
   for (const name of known) {
     const value = config[name];
     if (value === undefined) continue;
-    out[name] = SENSITIVE.has(name) ? '[REDACTED]' : value;
+    out[name] = SENSITIVE.has(name)
+      ? '[REDACTED]'
+      : typeof value === 'string'
+        ? scrubUrls(value)
+        : value;
   }
   return out;
 }

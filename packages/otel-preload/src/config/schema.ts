@@ -94,18 +94,14 @@ export const envSchema = z.object({
   ...signalOverrides('TRACES', 'spans'),
   ...signalOverrides('METRICS', 'metrics'),
   ...signalOverrides('LOGS', 'log records'),
-  OTEL_TRACES_EXPORTER: withDefault(
-    exporterList(['otlp', 'console', 'none']),
-    ['otlp'],
-    'Where spans go.',
-  ),
+  OTEL_TRACES_EXPORTER: withDefault(exporterList(['otlp', 'none']), ['otlp'], 'Where spans go.'),
   OTEL_METRICS_EXPORTER: withDefault(
-    exporterList(['prometheus', 'otlp', 'console', 'none']),
+    exporterList(['prometheus', 'otlp', 'none']),
     ['prometheus'],
     'Where metrics go; prometheus by default so nothing is pushed to a missing collector.',
   ),
   OTEL_LOGS_EXPORTER: withDefault(
-    exporterList(['otlp', 'console', 'none']),
+    exporterList(['otlp', 'none']),
     ['none'],
     'OTLP log export; off by default because stdout JSON is usually collected already.',
   ),
@@ -202,11 +198,6 @@ export const envSchema = z.object({
     lowercaseEnum(['explicit_bucket_histogram', 'base2_exponential_bucket_histogram']),
     'explicit_bucket_histogram',
     'Default aggregation of histograms in OTLP metrics (case-insensitive).',
-  ),
-  OTEL_METRICS_EXEMPLAR_FILTER: withDefault(
-    z.enum(['trace_based', 'always_on', 'always_off']),
-    'trace_based',
-    'Which measurements may become exemplars.',
   ),
   // Attribute limits. The model-specific ones have no default of their own: when unset the
   // general limit applies, as the spec requires (see spanLimits and logRecordLimits).

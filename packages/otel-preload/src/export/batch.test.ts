@@ -1,11 +1,12 @@
 import { context, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Diagnostics } from '../diag.ts';
 import type { BatchExporter, BatchSettings } from './batch.ts';
-import { BatchQueue } from './batch.ts';
+import { BatchQueue, pendingResources } from './batch.ts';
 
 /** Records every batch; answers each export after `delayMs`, or never when undefined. */
 class Recorder implements BatchExporter<number> {
@@ -71,6 +72,15 @@ describe('BatchQueue', () => {
     expect(exporter.batches.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   });
 
+  it('hands over the batch in flight with the queue on drain', () => {
+    const exporter = new Recorder(undefined); // never answers: the first batch stays in flight
+    const queue = new BatchQueue(exporter, settings(), new Warnings());
+    for (let i = 0; i < 6; i++) queue.add(i);
+    expect(exporter.batches).toEqual([[0, 1, 2, 3]]);
+    expect(queue.drain()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(queue.drain()).toEqual([]);
+  });
+
   it('hands over what is queued on drain, and exports on its schedule otherwise', async () => {
     const exporter = new Recorder(0);
     const queue = new BatchQueue(exporter, settings({ scheduledDelayMillis: 20 }), new Warnings());
@@ -80,5 +90,26 @@ describe('BatchQueue', () => {
     queue.add(3);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(exporter.batches).toEqual([[3]]);
+  });
+});
+
+describe('pendingResources', () => {
+  it('waits for resources still detecting attributes, and only for those', async () => {
+    let finish: () => void = () => undefined;
+    const detecting = {
+      asyncAttributesPending: true,
+      waitForAsyncAttributes: () => new Promise<void>((resolve) => (finish = resolve)),
+    } as unknown as Resource;
+    const complete = { asyncAttributesPending: false } as unknown as Resource;
+    expect(pendingResources([{ resource: complete }])).toBeUndefined();
+    let settled = false;
+    void pendingResources([{ resource: complete }, { resource: detecting }])!.then(
+      () => (settled = true),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toBe(false);
+    finish();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(settled).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import type {
   ReadWriteLogRecord,
 } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { Resource } from '@opentelemetry/resources';
 import type { Diagnostics } from '../diag.ts';
 
 /** What a batch queue hands its items to. */
@@ -16,7 +17,7 @@ export interface BatchExporter<I> {
   shutdown(): Promise<void>;
 }
 
-export interface BatchSettings {
+export interface BatchSettings<I = unknown> {
   maxQueueSize: number;
   maxExportBatchSize: number;
   scheduledDelayMillis: number;
@@ -25,6 +26,24 @@ export interface BatchSettings {
   queueVariable: string;
   /** What the items are, for messages ("spans", "log records"). */
   describe: string;
+  /** What must settle before a batch is exported (resources still detecting attributes). */
+  ready?: (items: I[]) => Promise<unknown> | undefined;
+}
+
+/**
+ * The detections still running on the items' resources (cloud detectors query the network),
+ * or undefined when every resource is complete; exporting earlier would lose their attributes.
+ */
+export function pendingResources(
+  items: readonly { resource: Resource }[],
+): Promise<unknown> | undefined {
+  let pending: Map<Resource, Promise<void>> | undefined;
+  for (const { resource } of items) {
+    if (!resource.asyncAttributesPending || pending?.has(resource)) continue;
+    const waiting = resource.waitForAsyncAttributes?.();
+    if (waiting) (pending ??= new Map()).set(resource, waiting);
+  }
+  return pending && Promise.all(pending.values());
 }
 
 /**
@@ -37,13 +56,15 @@ export class BatchQueue<I> {
   private queue: I[] = [];
   private timer: NodeJS.Timeout | undefined;
   private exporting: Promise<void> | undefined;
+  /** The batch being exported, until its export ends. */
+  private inFlight: I[] | undefined;
   private dropped = 0;
   private closed = false;
   private readonly exporter: BatchExporter<I>;
-  private readonly settings: BatchSettings;
+  private readonly settings: BatchSettings<I>;
   private readonly diag: Diagnostics;
 
-  constructor(exporter: BatchExporter<I>, settings: BatchSettings, diag: Diagnostics) {
+  constructor(exporter: BatchExporter<I>, settings: BatchSettings<I>, diag: Diagnostics) {
     this.exporter = exporter;
     this.settings = settings;
     this.diag = diag;
@@ -80,18 +101,25 @@ export class BatchQueue<I> {
     await this.exporter.shutdown();
   }
 
-  /** Removes and returns everything queued, for a synchronous last-chance export. */
+  /**
+   * Removes and returns everything queued, and the batch being exported (whose export may never
+   * finish), for a synchronous last-chance export: sending an item twice beats losing it.
+   */
   drain(): I[] {
     this.clearTimer();
-    return this.queue.splice(0);
+    const items = [...(this.inFlight ?? []), ...this.queue.splice(0)];
+    this.inFlight = undefined;
+    return items;
   }
 
   private kick(): void {
     this.clearTimer();
     if (this.exporting || this.queue.length === 0) return;
     const batch = this.queue.splice(0, this.settings.maxExportBatchSize);
+    this.inFlight = batch;
     this.exporting = this.send(batch).finally(() => {
       this.exporting = undefined;
+      this.inFlight = undefined;
       if (this.queue.length >= this.settings.maxExportBatchSize) this.kick();
       else if (this.queue.length > 0)
         this.timer ??= setTimeout(() => this.kick(), this.settings.scheduledDelayMillis).unref();
@@ -105,15 +133,20 @@ export class BatchQueue<I> {
         clearTimeout(timer);
         resolve();
       };
-      try {
-        context.with(suppressTracing(context.active()), () => this.exporter.export(batch, done));
-      } catch (error) {
-        this.diag.warnLimited(
-          `${this.settings.describe}-export-error`,
-          `exporting ${this.settings.describe} failed: ${String(error)}`,
-        );
-        done();
-      }
+      const run = () => {
+        try {
+          context.with(suppressTracing(context.active()), () => this.exporter.export(batch, done));
+        } catch (error) {
+          this.diag.warnLimited(
+            `${this.settings.describe}-export-error`,
+            `exporting ${this.settings.describe} failed: ${String(error)}`,
+          );
+          done();
+        }
+      };
+      const ready = this.settings.ready?.(batch);
+      if (ready) void ready.then(run, run);
+      else run();
     });
   }
 

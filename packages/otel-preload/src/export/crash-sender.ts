@@ -7,29 +7,51 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-interface Job {
-  deadlineMs: number;
-  requests: { url: string; headers: Record<string, string>; body: string }[];
+/** One request to post; `tls` names PEM files (the exporter's certificate settings). */
+export interface CrashRequest {
+  url: string;
+  headers: Record<string, string>;
+  /** base64 */
+  body: string;
+  tls: { ca?: string | undefined; key?: string | undefined; cert?: string | undefined };
 }
 
-const job = JSON.parse(readFileSync(0, 'utf8')) as Job;
-setTimeout(() => process.exit(0), job.deadlineMs).unref();
+interface Job {
+  deadlineMs: number;
+  requests: CrashRequest[];
+}
 
-const post = (url: string, headers: Record<string, string>, body: Buffer) =>
+function main(): void {
+  const job = JSON.parse(readFileSync(0, 'utf8')) as Job;
+  setTimeout(() => process.exit(0), job.deadlineMs).unref();
+  void sendAll(job).finally(() => process.exit(0));
+}
+
+const pem = (file: string | undefined) => (file ? readFileSync(file) : undefined);
+
+const post = ({ url, headers, body, tls }: CrashRequest) =>
   new Promise<void>((resolve) => {
-    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const req = send(url, { method: 'POST', headers }, (res) => {
+    const secure = url.startsWith('https:');
+    const send = secure ? httpsRequest : httpRequest;
+    const options = secure
+      ? { method: 'POST', headers, ca: pem(tls.ca), key: pem(tls.key), cert: pem(tls.cert) }
+      : { method: 'POST', headers };
+    const req = send(url, options, (res) => {
       res.resume();
       res.on('end', resolve);
     });
     req.on('error', () => resolve());
-    req.end(body);
+    req.end(Buffer.from(body, 'base64'));
   });
 
-async function main(): Promise<void> {
-  for (const { url, headers, body } of job.requests) {
-    await post(url, headers, Buffer.from(body, 'base64'));
+async function sendAll(job: Job): Promise<void> {
+  for (const request of job.requests) {
+    try {
+      await post(request);
+    } catch {
+      // An unreadable certificate file: this request cannot go; the others still may.
+    }
   }
 }
 
-void main().finally(() => process.exit(0));
+main();

@@ -6,6 +6,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { PreloadEnv } from '../config/env.ts';
 import { loadLazy } from '../lazy/load.ts';
 import type { BatchQueue } from './batch.ts';
+import type { CrashRequest } from './crash-sender.ts';
 import { settingsFor } from './lazy.ts';
 
 /** The queues whose contents a crash must not lose. */
@@ -26,16 +27,21 @@ export function exportBeforeDeath(
   timeoutMs: number,
 ): number {
   const lazy = loadLazy('otlp-exporter');
-  const requests: { url: string; headers: Record<string, string>; body: string }[] = [];
+  const requests: CrashRequest[] = [];
   let items = 0;
   const add = (signal: 'traces' | 'logs', encode: (json: boolean) => Uint8Array, count: number) => {
     if (count === 0) return;
-    const { url, headers, contentType } = settingsFor(config, signal);
-    const body = Buffer.from(encode(contentType === 'application/json'));
+    const settings = settingsFor(config, signal);
+    const body = Buffer.from(encode(settings.contentType === 'application/json'));
     requests.push({
-      url,
-      headers: { ...headers, 'content-type': contentType },
+      url: settings.url,
+      headers: { ...settings.headers, 'content-type': settings.contentType },
       body: body.toString('base64'),
+      tls: {
+        ca: settings.certificateFile,
+        key: settings.clientKeyFile,
+        cert: settings.clientCertificateFile,
+      },
     });
     items += count;
   };
@@ -49,7 +55,12 @@ export function exportBeforeDeath(
     timeout: timeoutMs + 500,
     stdio: ['pipe', 'ignore', 'ignore'],
     // Not the app's NODE_OPTIONS: the sender must not load the preload (or anything) itself.
-    env: { PATH: process.env.PATH ?? '' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...(process.env.NODE_EXTRA_CA_CERTS
+        ? { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS }
+        : {}),
+    },
   });
   return items;
 }

@@ -70,12 +70,14 @@ describe('OtlpHttpClient', () => {
 
   it('retries a retryable status, honouring Retry-After, then succeeds', async () => {
     const { url, received } = await receiver([
-      (res) => res.writeHead(503, { 'retry-after': '0' }).end(),
+      (res) => res.writeHead(503, { 'retry-after': '1' }).end(),
       (res) => res.writeHead(429).end(),
       ok,
     ]);
+    const started = Date.now();
     await client(url).export(payload);
     expect(received).toHaveLength(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000); // waited as told
   });
 
   it('does not retry a permanent error and quotes the receiver’s reason', async () => {

@@ -82,7 +82,9 @@ export class OtlpHttpClient {
         const failure =
           error instanceof ExportFailure ? error : new ExportFailure(String(error), false);
         const backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempt);
-        const wait = failure.retryAfterMs ?? backoff / 2 + Math.random() * (backoff / 2);
+        const jittered = backoff / 2 + Math.random() * (backoff / 2);
+        // Retry-After is honoured as a lower bound: `0` must not become a tight retry loop.
+        const wait = Math.max(failure.retryAfterMs ?? 0, jittered);
         if (!failure.retryable || this.closed || Date.now() + wait >= deadline) throw failure;
         await new Promise((resolve) => setTimeout(resolve, wait).unref());
       }

@@ -46,6 +46,8 @@ const KNOWN_METHODS = new Set([
 
 /** Server spans ended by an exception thrown out of a request listener, by that exception. */
 const failedBy = new WeakMap<object, Span>();
+/** Those spans themselves: their response, if the app survives, must not end them again. */
+const endedEarly = new WeakSet<Span>();
 
 /** The server span a request listener's uncaught exception ended, if it was one. */
 export function spanFailedBy(error: unknown): Span | undefined {
@@ -138,6 +140,7 @@ export function instrumentHttpServers(
       span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
       span.setAttribute('error.type', error instanceof Error ? error.name : typeof error);
       span.end();
+      endedEarly.add(span);
       if (typeof error === 'object' && error !== null) failedBy.set(error, span);
       throw error;
     }
@@ -153,7 +156,7 @@ export function instrumentHttpServers(
     started: number,
   ) => {
     // Already ended when a listener threw (see handle); the app may have survived that.
-    if (!span.isRecording()) return;
+    if (endedEarly.has(span)) return;
     const status = res.statusCode;
     const aborted = !res.writableFinished;
     span.setAttribute('http.response.status_code', status);

@@ -28,7 +28,6 @@ export function watchFirstLoads(
   onFirstImport?: () => void,
 ): void {
   const pending = new Set(names);
-  let busy = false;
   let imported = onFirstImport === undefined;
   registerHooks({
     resolve(specifier, context, nextResolve) {
@@ -40,10 +39,11 @@ export function watchFirstLoads(
           onError('ESM hooks', error);
         }
       }
-      const name = pending.size > 0 && !busy ? packageOf(specifier) : undefined;
+      const name = pending.size > 0 ? packageOf(specifier) : undefined;
       if (name !== undefined && pending.has(name)) {
+        // Deleted first: the load below resolves the same name again. Other watched names met
+        // while this one loads (express requiring http) are activated as they come.
         pending.delete(name);
-        busy = true;
         try {
           onFirstLoad(name);
           const parent = context.parentURL ?? pathToFileURL(`${process.cwd()}/`).href;
@@ -57,8 +57,6 @@ export function watchFirstLoads(
           if (cached !== undefined && cached.exports !== exports) cached.exports = exports;
         } catch (error) {
           onError(name, error);
-        } finally {
-          busy = false;
         }
       }
       return nextResolve(specifier, context);

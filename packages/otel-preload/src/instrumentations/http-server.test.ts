@@ -1,0 +1,97 @@
+import { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { context, metrics, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import type { Sampler } from '@opentelemetry/sdk-trace';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import { afterEach, describe, expect, it } from 'vitest';
+import { instrumentHttpServers } from './http-server.ts';
+
+/** A server class of its own, so patching its prototype touches no other test's servers. */
+class TestServer extends Server {}
+
+async function serve(sampler: Sampler, handler: ConstructorParameters<typeof Server>[1]) {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const spans = new InMemorySpanExporter();
+  trace.setGlobalTracerProvider(
+    new TracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }),
+  );
+  const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const reader = new PeriodicExportingMetricReader({
+    exporter: metricExporter,
+    exportIntervalMillis: 60_000,
+  });
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+  const undo = instrumentHttpServers([TestServer.prototype], {
+    capturedHeaders: [],
+    redactedQueryParams: ['token'],
+    ignore: () => false,
+  });
+  const server = new TestServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const durations = async () => {
+    await reader.forceFlush();
+    const found = metricExporter
+      .getMetrics()
+      .at(-1)
+      ?.scopeMetrics.flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === 'http.server.request.duration');
+    return found?.dataPoints ?? [];
+  };
+  cleanups.push(() => {
+    undo();
+    server.close();
+    server.closeAllConnections();
+    trace.disable();
+    metrics.disable();
+    context.disable();
+  });
+  return { url, spans, durations };
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+describe('instrumentHttpServers', () => {
+  it('records one server span with redacted query and the duration histogram', async () => {
+    const { url, spans, durations } = await serve(new AlwaysOnSampler(), (req, res) => {
+      res.end('ok');
+    });
+    await (await fetch(`${url}/orders?token=s3cret&page=2`)).text();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const [span] = spans.getFinishedSpans();
+    expect(span!.attributes['url.query']).toBe('token=REDACTED&page=2');
+    expect(span!.attributes['http.response.status_code']).toBe(200);
+    expect((await durations())[0]!.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'http.response.status_code': 200,
+    });
+  });
+
+  it('records the duration of requests whose spans are not sampled', async () => {
+    const { url, spans, durations } = await serve(new AlwaysOffSampler(), (req, res) => {
+      res.end('ok');
+    });
+    await (await fetch(url)).text();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(spans.getFinishedSpans()).toHaveLength(0);
+    const points = await durations();
+    expect(points).toHaveLength(1);
+    expect((points[0]!.value as { count: number }).count).toBe(1);
+  });
+});
