@@ -130,7 +130,7 @@ describe('crashes', () => {
   });
 });
 
-describe('exit paths, exported to the gateway', () => {
+describe('exported to the gateway', () => {
   const dir = mkdtempSync(join(tmpdir(), 'preload-crash-'));
   let gateway: Proc | undefined;
   afterAll(() => gateway?.child.kill('SIGKILL'));
@@ -208,5 +208,33 @@ describe('exit paths, exported to the gateway', () => {
       intValue: '200',
     });
     expect(server.span.events?.map((e) => e.name)).toContain('exception');
+  });
+
+  it('names an Express app’s server spans by route, and only loads what the app uses', async () => {
+    const script = `
+      const express = require('express');
+      const app = express();
+      app.get('/orders/:id', (req, res) => res.send('order ' + req.params.id));
+      const server = app.listen(0, '127.0.0.1', () =>
+        require('node:http').get('http://127.0.0.1:' + server.address().port + '/orders/42', (r) => {
+          r.resume();
+          r.on('end', () => server.close());
+        }));`;
+    const app = run(['--require', preload, '-e', script], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_SERVICE_NAME: 'shop',
+      OTEL_LOG_LEVEL: 'debug',
+    });
+    expect((await app.exit).code).toBe(0);
+    const server = await until('the express request’s span', () =>
+      exportedSpans(dir).find((s) => s.service === 'shop' && s.span.kind === 2),
+    );
+    expect(server.span.name).toBe('GET /orders/:id');
+    expect(server.span.attributes.find((a) => a.key === 'http.route')?.value).toEqual({
+      stringValue: '/orders/:id',
+    });
+    expect(app.output()).toContain('instrumentation express active');
+    expect(app.output()).not.toContain('instrumentation pg active');
   });
 });

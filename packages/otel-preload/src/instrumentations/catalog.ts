@@ -40,6 +40,9 @@ export interface Active {
   extend(target: string): void;
 }
 
+/** Active instrumentations that report HTTP routes through the context. */
+let routeReporters = 0;
+
 /**
  * The instrumentations the preload knows. Each is loaded only when one of its target modules is
  * first required or imported, so an app pays for what it uses.
@@ -69,6 +72,7 @@ export const CATALOG: readonly CatalogEntry[] = [
           capturedHeaders: s.capturedHeaders,
           redactedQueryParams: s.redactedQueryParams,
           ignore: isOwnRequest,
+          routesReported: () => routeReporters > 0,
         },
       ),
   },
@@ -83,6 +87,11 @@ export const CATALOG: readonly CatalogEntry[] = [
     load: () => loadLazy('express').ExpressInstrumentation,
     targets: ['express'],
     defaultOn: true,
+    // Express reports the route through the context's RPC metadata (see http-server.ts).
+    alongside: () => {
+      routeReporters++;
+      return () => routeReporters--;
+    },
   },
   {
     name: 'pg',

@@ -38,6 +38,7 @@ async function serve(sampler: Sampler, handler: ConstructorParameters<typeof Ser
     capturedHeaders: [],
     redactedQueryParams: ['token'],
     ignore: () => false,
+    routesReported: () => false,
   });
   const server = new TestServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -21,6 +21,11 @@ export interface HttpServerOptions {
   redactedQueryParams: readonly string[];
   /** Requests that get no span and no metric (the preload's own endpoints). */
   ignore: (req: IncomingMessage) => boolean;
+  /**
+   * Whether a framework instrumentation that reports routes through the context's RPC metadata
+   * (Express's) is active; until one is, requests skip that extra context.
+   */
+  routesReported: () => boolean;
 }
 
 const SCOPE = '@org/otel-preload/http-server';
@@ -128,9 +133,12 @@ export function instrumentHttpServers(
       }
     }
     const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
-    const rpc: RPCMetadata = { type: RPCType.HTTP, span };
+    const rpc: RPCMetadata | undefined = options.routesReported()
+      ? { type: RPCType.HTTP, span }
+      : undefined;
     res.once('close', () => finish(span, rpc, res, method, scheme, req.httpVersion, started));
-    const active = setRPCMetadata(trace.setSpan(parent, span), rpc);
+    const withSpan = trace.setSpan(parent, span);
+    const active = rpc ? setRPCMetadata(withSpan, rpc) : withSpan;
     try {
       return context.with(active, () => emit.apply(server, args));
     } catch (error) {
@@ -148,7 +156,7 @@ export function instrumentHttpServers(
 
   const finish = (
     span: Span,
-    rpc: RPCMetadata,
+    rpc: RPCMetadata | undefined,
     res: ServerResponse,
     method: string,
     scheme: string,
@@ -166,7 +174,7 @@ export function instrumentHttpServers(
       'network.protocol.version': version,
       'http.response.status_code': status,
     };
-    const route = rpc.type === RPCType.HTTP ? rpc.route : undefined;
+    const route = rpc?.type === RPCType.HTTP ? rpc.route : undefined;
     if (route) {
       span.setAttribute('http.route', route);
       span.updateName(`${method} ${route}`);
