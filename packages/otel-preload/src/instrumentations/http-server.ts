@@ -86,17 +86,17 @@ export function instrumentHttpServers(
     });
   const redacted = new Set(options.redactedQueryParams);
   const { capturedHeaders, ignore } = options;
+  const headerKeys = capturedHeaders.map((name) => [name, `http.request.header.${name}`] as const);
   // Most requests carry no trace context; extracting from them only builds an empty context.
   const propagated = propagation.fields();
 
-  const handle = (server: Server, emit: Emit, args: [string, ...unknown[]]): boolean => {
-    const req = args[1] as IncomingMessage;
-    const res = args[2] as ServerResponse;
-    if (ignore(req)) return emit.apply(server, args);
-    const started = performance.now();
-    const rawMethod = req.method ?? 'GET';
-    const method = KNOWN_METHODS.has(rawMethod) ? rawMethod : '_OTHER';
-    const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  /** The semantic-convention attributes of a request, for its server span. */
+  const startAttributes = (
+    req: IncomingMessage,
+    method: string,
+    rawMethod: string,
+    scheme: string,
+  ): Attributes => {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const attributes: Attributes = {
@@ -119,12 +119,21 @@ export function instrumentHttpServers(
     if (req.socket.remoteAddress) attributes['client.address'] = req.socket.remoteAddress;
     const agent = req.headers['user-agent'];
     if (agent) attributes['user_agent.original'] = agent;
-    for (const name of capturedHeaders) {
+    for (const [name, key] of headerKeys) {
       const value = req.headers[name];
-      if (value !== undefined)
-        attributes[`http.request.header.${name}`] = Array.isArray(value) ? value : [value];
+      if (value !== undefined) attributes[key] = Array.isArray(value) ? value : [value];
     }
+    return attributes;
+  };
 
+  const handle = (server: Server, emit: Emit, args: [string, ...unknown[]]): boolean => {
+    const req = args[1] as IncomingMessage;
+    const res = args[2] as ServerResponse;
+    if (ignore(req)) return emit.apply(server, args);
+    const started = performance.now();
+    const rawMethod = req.method ?? 'GET';
+    const method = KNOWN_METHODS.has(rawMethod) ? rawMethod : '_OTHER';
+    const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
     let parent = ROOT_CONTEXT;
     for (const field of propagated) {
       if (req.headers[field] !== undefined) {
@@ -132,7 +141,10 @@ export function instrumentHttpServers(
         break;
       }
     }
-    const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
+    // Attributes go on after the start: the samplers the preload configures decide without
+    // them, the SDK would validate them twice, and a span that is not sampled needs none.
+    const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+    if (span.isRecording()) span.setAttributes(startAttributes(req, method, rawMethod, scheme));
     const rpc: RPCMetadata | undefined = options.routesReported()
       ? { type: RPCType.HTTP, span }
       : undefined;
