@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { KeyValue, Span } from '@org/otlp';
 import { encodeTraceRequest } from '@org/otlp';
 import { Pool } from 'undici';
+import { writeReadmeSection } from '../../../scripts/readme-section.ts';
 
 const SPANS_PER_REQUEST = 200;
 const REQUESTS_PER_ROUND = 1500;
@@ -248,12 +249,5 @@ const table = [
 console.log(table);
 
 if (process.argv.includes('--write')) {
-  const readme = join(here, '..', 'README.md');
-  const text = readFileSync(readme, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  if (i < 0 || j < 0) throw new Error('README.md lacks the bench markers');
-  writeFileSync(readme, `${text.slice(0, i + start.length)}\n${table}\n${text.slice(j)}`);
+  writeReadmeSection(join(here, '..', 'README.md'), 'bench', table);
 }

@@ -10,10 +10,11 @@
 //   node bench/run.ts --write    also write it into README.md between the bench markers
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { writeReadmeSection } from '../../../scripts/readme-section.ts';
 import { freePort } from '../test-support/processes.ts';
 
 const STARTUP_RUNS = 15;
@@ -193,14 +194,7 @@ async function main(): Promise<void> {
   ].join('\n');
   process.stdout.write(`${table}\n`);
   if (process.argv.includes('--write')) {
-    const readme = join(here, '..', 'README.md');
-    const text = readFileSync(readme, 'utf8');
-    const start = '<!-- bench:start -->';
-    const end = '<!-- bench:end -->';
-    const from = text.indexOf(start);
-    const to = text.indexOf(end);
-    if (from < 0 || to < 0) throw new Error(`README.md has no ${start} … ${end} markers`);
-    writeFileSync(readme, `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`);
+    writeReadmeSection(join(here, '..', 'README.md'), 'bench', table);
   }
 }
 

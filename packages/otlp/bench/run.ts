@@ -4,7 +4,7 @@
 //
 //   node bench/run.ts            print the table
 //   node bench/run.ts --write    also write it into README.md between the bench markers
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import protobuf from 'protobufjs';
 import {
@@ -16,6 +16,7 @@ import {
   encodeTraceRequest,
 } from '../src/index.ts';
 import { benchFixtures } from './fixtures.ts';
+import { writeReadmeSection } from '../../../scripts/readme-section.ts';
 
 const ROUNDS = 11;
 const ROUND_MS = 250;
@@ -170,12 +171,5 @@ const table = [...header, ...rows].join('\n');
 console.log(table);
 
 if (process.argv.includes('--write')) {
-  const readme = new URL('../README.md', import.meta.url);
-  const text = readFileSync(readme, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  if (i < 0 || j < 0) throw new Error('README.md lacks the bench markers');
-  writeFileSync(readme, `${text.slice(0, i + start.length)}\n${table}\n${text.slice(j)}`);
+  writeReadmeSection(new URL('../README.md', import.meta.url), 'bench', table);
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
@@ -12,6 +11,7 @@ import {
   signalUrl,
   spanLimits,
 } from './env.ts';
+import { readReadmeSection } from '../../../../scripts/readme-section.ts';
 import { configTable } from './table.ts';
 
 describe('parseEnv', () => {
@@ -445,9 +445,8 @@ describe('otlpExporterSettings', () => {
 
 describe('README configuration table', () => {
   it('is the one generated from the schema (run `node scripts/config-table.ts` after a change)', () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
-    const table = /<!-- config:start -->\n([\s\S]*?)\n<!-- config:end -->/.exec(readme)?.[1];
-    expect(table).toBe(configTable());
+    const readme = join(import.meta.dirname, '..', '..', 'README.md');
+    expect(readReadmeSection(readme, 'config')).toBe(configTable());
   });
 });
 
