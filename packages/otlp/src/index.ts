@@ -79,3 +79,5 @@ export {
   encodeResponseJson,
   encodeTraceRequestJson,
 } from './json/encode.ts';
+export type { PartialSuccess } from './transport.ts';
+export { decodePartialSuccess, isRetryableHttpStatus, parseRetryAfter } from './transport.ts';

@@ -53,23 +53,3 @@ export function backoffMs(
   const jittered = base - spread + random() * 2 * spread;
   return Math.max(Math.round(jittered), retryAfterMs ?? 0);
 }
-
-/**
- * Parses an HTTP Retry-After value: delay-seconds or an HTTP date. Undefined when absent or
- * malformed; never negative.
- */
-export function parseRetryAfter(
-  value: string | null | undefined,
-  now = Date.now(),
-): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** OTLP/HTTP: only 429, 502, 503 and 504 are retryable (specification, "Failures"). */
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 502 || status === 503 || status === 504;
-}

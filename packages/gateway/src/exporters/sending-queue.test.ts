@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EncodedBatch } from '../encoded-batch.ts';
 import type { SendOutcome } from './retry.ts';
-import { backoffMs, parseRetryAfter, retryConfigSchema } from './retry.ts';
+import { backoffMs, retryConfigSchema } from './retry.ts';
 import type { BatchingOptions } from './sending-queue.ts';
 import { SendingQueue } from './sending-queue.ts';
 
@@ -235,14 +235,5 @@ describe('retry helpers', () => {
     expect(backoffMs(config, 3, undefined, () => 0.5)).toBe(4000);
     expect(backoffMs(config, 10, undefined, () => 0.5)).toBe(5000);
     expect(backoffMs(config, 1, 9000, () => 0.5)).toBe(9000);
-  });
-
-  it('parses Retry-After seconds and HTTP dates', () => {
-    expect(parseRetryAfter('7')).toBe(7000);
-    expect(
-      parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')),
-    ).toBe(10_000);
-    expect(parseRetryAfter('soon')).toBeUndefined();
-    expect(parseRetryAfter(null)).toBeUndefined();
   });
 });

@@ -3,8 +3,7 @@ import type { ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import {
-  decodeLogsResponse,
-  decodeTraceResponse,
+  decodePartialSuccess,
   encodeLogsRequest,
   encodeLogsRequestJson,
   encodeTraceRequest,
@@ -19,53 +18,32 @@ import { spansToRequest } from './spans.ts';
 /** Called when the receiver accepted a request but rejected some of its items (partial success). */
 export type RejectedHandler = (rejected: number, message: string) => void;
 
-/** How one signal's items become a request body, and where its response reports rejections. */
+/** How one signal's items become a request body, and which signal's response answers. */
 interface Signal<I> {
+  name: 'traces' | 'logs';
   encode(items: readonly I[], grouper: Grouper, json: boolean): Uint8Array;
-  /** The partial-success count and message of a response body; throws when unreadable. */
-  rejected(body: Buffer, json: boolean): { count: number; message: string };
 }
-
-interface JsonPartialSuccess {
-  partialSuccess?: Record<string, string | number | undefined>;
-}
-
-const fromJson = (body: Buffer, countKey: string) => {
-  const partial = (JSON.parse(body.toString('utf8')) as JsonPartialSuccess).partialSuccess;
-  return { count: Number(partial?.[countKey] ?? 0), message: String(partial?.errorMessage ?? '') };
-};
 
 const TRACES: Signal<ReadableSpan> = {
+  name: 'traces',
   encode: (spans, grouper, json) => {
     const request = spansToRequest(spans, grouper);
     return json ? Buffer.from(encodeTraceRequestJson(request)) : encodeTraceRequest(request);
   },
-  rejected: (body, json) => {
-    if (json) return fromJson(body, 'rejectedSpans');
-    const partial = decodeTraceResponse(body).partialSuccess;
-    return { count: Number(partial?.rejectedSpans ?? 0n), message: partial?.errorMessage ?? '' };
-  },
 };
 
 const LOGS: Signal<ReadableLogRecord> = {
+  name: 'logs',
   encode: (records, grouper, json) => {
     const request = logsToRequest(records, grouper);
     return json ? Buffer.from(encodeLogsRequestJson(request)) : encodeLogsRequest(request);
-  },
-  rejected: (body, json) => {
-    if (json) return fromJson(body, 'rejectedLogRecords');
-    const partial = decodeLogsResponse(body).partialSuccess;
-    return {
-      count: Number(partial?.rejectedLogRecords ?? 0n),
-      message: partial?.errorMessage ?? '',
-    };
   },
 };
 
 /**
  * OTLP/HTTP exporter on the project's own codec: items are converted once, encoded in one pass
- * (protobuf or JSON) and posted over keep-alive connections. It replaces the official
- * exporters, whose serializer was the largest cost a traced request paid on the app's thread.
+ * (protobuf or JSON) and posted over keep-alive connections, with the OTLP retry and
+ * partial-success rules shared with the gateway (@org/otlp).
  */
 class OtlpHttpExporter<I> {
   private readonly client: OtlpHttpClient;
@@ -114,8 +92,9 @@ class OtlpHttpExporter<I> {
   private checkPartialSuccess(body: Buffer): void {
     if (body.length === 0) return;
     try {
-      const { count, message } = this.signal.rejected(body, this.json);
-      if (count > 0 || message !== '') this.onRejected(count, message);
+      const partial = decodePartialSuccess(this.signal.name, body, this.json);
+      if (partial && (partial.rejected > 0n || partial.message !== ''))
+        this.onRejected(Number(partial.rejected), partial.message);
     } catch {
       // A success whose body is not an OTLP response still means the items were accepted.
     }

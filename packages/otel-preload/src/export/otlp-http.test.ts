@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtlpHttpSettings } from './otlp-http.ts';
-import { ExportFailure, OtlpHttpClient, retryAfterMs, statusMessage } from './otlp-http.ts';
+import { ExportFailure, OtlpHttpClient, statusMessage } from './otlp-http.ts';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -135,14 +135,5 @@ describe('statusMessage', () => {
   it('returns an empty string for bytes that are not a Status', () => {
     expect(statusMessage(Buffer.from([0x12, 0x7f, 0x41]))).toBe('');
     expect(statusMessage(Buffer.from('<html>'))).toBe('');
-  });
-});
-
-describe('retryAfterMs', () => {
-  it('reads delay-seconds and HTTP dates', () => {
-    expect(retryAfterMs('3')).toBe(3000);
-    expect(retryAfterMs(new Date(Date.now() + 60_000).toUTCString())).toBeGreaterThan(50_000);
-    expect(retryAfterMs('soon')).toBeUndefined();
-    expect(retryAfterMs(undefined)).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
+import { isRetryableHttpStatus, parseRetryAfter } from '@org/otlp';
 
 const gzip = promisify(gzipCallback);
 
@@ -32,8 +33,6 @@ export class ExportFailure extends Error {
   }
 }
 
-/** Status codes the OTLP/HTTP specification marks as retryable. */
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const FIRST_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 5_000;
 /** Longest error body quoted in a warning. */
@@ -155,17 +154,9 @@ function statusFailure(status: number, response: IncomingMessage, body: Buffer):
       : '';
   return new ExportFailure(
     `HTTP ${status}${text ? ` ${text}` : ''}`,
-    RETRYABLE_STATUS.has(status),
-    RETRYABLE_STATUS.has(status) ? retryAfterMs(response.headers['retry-after']) : undefined,
+    isRetryableHttpStatus(status),
+    isRetryableHttpStatus(status) ? parseRetryAfter(response.headers['retry-after']) : undefined,
   );
-}
-
-/** Retry-After as delay-seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 /**

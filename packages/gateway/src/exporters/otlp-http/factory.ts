@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { isRetryableHttpStatus, parseRetryAfter } from '@org/otlp';
 import { Pool } from 'undici';
 import type { Exporter, ExporterFactory, Settings } from '../../component.ts';
 import type { EncodedBatch } from '../../encoded-batch.ts';
@@ -8,7 +9,6 @@ import { clientTls } from '../../tls/config.ts';
 import { logPartialSuccess } from '../partial-success.ts';
 import { QueuedExporter } from '../queued-exporter.ts';
 import type { SendOutcome } from '../retry.ts';
-import { isRetryableStatus, parseRetryAfter } from '../retry.ts';
 import type { OtlpHttpExporterConfig } from './config.ts';
 import { otlpHttpExporterConfigSchema } from './config.ts';
 
@@ -67,7 +67,7 @@ function createOtlpHttpExporter(settings: Settings, config: OtlpHttpExporterConf
       const retryAfter = response.headers['retry-after'];
       return {
         ok: false,
-        retryable: isRetryableStatus(response.statusCode),
+        retryable: isRetryableHttpStatus(response.statusCode),
         reason: `HTTP ${response.statusCode}`,
         retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
       };
