@@ -1,6 +1,6 @@
 import type { Resource } from '@opentelemetry/resources';
 import type { LoggerProvider, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { BatchLogProcessor, BatchQueue, pendingResources } from './export/batch.ts';
+import { BatchLogProcessor, BatchQueue, batchSettingsFrom } from './export/batch.ts';
 import type { PreloadEnv } from './config/env.ts';
 import { logRecordLimits } from './config/env.ts';
 import type { Diagnostics } from './diag.ts';
@@ -8,9 +8,9 @@ import { lazyLogExporter } from './export/lazy.ts';
 import { loadLazy } from './lazy/load.ts';
 
 /**
- * The logger provider behind OTLP log export and its batch queue, or undefined when OTEL_LOGS_EXPORTER does not
- * include otlp. Off by default: most platforms already collect stdout, and exporting the same
- * lines over OTLP too would store every log twice.
+ * The logger provider behind OTLP log export and its batch queue, or undefined when
+ * OTEL_LOGS_EXPORTER does not include otlp. Off by default: most platforms already collect
+ * stdout, and exporting the same lines over OTLP too would store every log twice.
  */
 export function createLoggerProvider(
   config: PreloadEnv,
@@ -21,15 +21,7 @@ export function createLoggerProvider(
   const { LoggerProvider } = loadLazy('logs');
   const queue = new BatchQueue(
     lazyLogExporter(config, diag),
-    {
-      maxQueueSize: config.OTEL_BLRP_MAX_QUEUE_SIZE,
-      maxExportBatchSize: config.OTEL_BLRP_MAX_EXPORT_BATCH_SIZE,
-      scheduledDelayMillis: config.OTEL_BLRP_SCHEDULE_DELAY,
-      exportTimeoutMillis: config.OTEL_BLRP_EXPORT_TIMEOUT,
-      queueVariable: 'OTEL_BLRP_MAX_QUEUE_SIZE',
-      describe: 'log records',
-      ready: pendingResources,
-    },
+    batchSettingsFrom<ReadableLogRecord>(config, 'log records'),
     diag,
   );
   const provider = new LoggerProvider({

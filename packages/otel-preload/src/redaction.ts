@@ -49,3 +49,14 @@ export function redactQuery(query: string, names: ReadonlySet<string>): string {
   });
   return changed ? parts.join('&') : query;
 }
+
+/**
+ * Text with URL credentials and query values replaced (rules url.credentials and url.query):
+ * endpoints may carry `user:password@` or `?token=`, and they appear in warnings and in the
+ * effective-config line.
+ */
+export function scrubUrls(text: string): string {
+  return text
+    .replace(/(\b[a-z][\w+.-]*:\/\/)[^/@\s"]+@/gi, '$1REDACTED@')
+    .replace(/([?&][^=&\s"#]+)=[^&\s"#]*/g, '$1=REDACTED');
+}

@@ -26,7 +26,7 @@ import { detectResource, localDetectors, withCloud } from './resource.ts';
 import { publishResource } from './service-fields.ts';
 import { exceptionAttributes } from './errors.ts';
 import { PooledIdGenerator } from './ids.ts';
-import { BatchQueue, BatchSpanProcessor, pendingResources } from './export/batch.ts';
+import { BatchQueue, BatchSpanProcessor, batchSettingsFrom } from './export/batch.ts';
 import { exportBeforeDeath } from './export/crash.ts';
 import { lazySpanExporter } from './export/lazy.ts';
 import { createLoggerProvider } from './logs.ts';
@@ -86,19 +86,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
   );
 
   const spanQueue = config.OTEL_TRACES_EXPORTER.includes('otlp')
-    ? new BatchQueue(
-        lazySpanExporter(config, diag),
-        {
-          maxQueueSize: config.OTEL_BSP_MAX_QUEUE_SIZE,
-          maxExportBatchSize: config.OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
-          scheduledDelayMillis: config.OTEL_BSP_SCHEDULE_DELAY,
-          exportTimeoutMillis: config.OTEL_BSP_EXPORT_TIMEOUT,
-          queueVariable: 'OTEL_BSP_MAX_QUEUE_SIZE',
-          describe: 'spans',
-          ready: pendingResources,
-        },
-        diag,
-      )
+    ? new BatchQueue(lazySpanExporter(config, diag), batchSettingsFrom(config, 'spans'), diag)
     : undefined;
   const tracerProvider = new TracerProvider({
     resource,
@@ -144,6 +132,11 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
     context.disable();
   };
 
+  const activate = (entry: CatalogEntry, target: string) => {
+    active.set(entry.name, createInstrumentation(entry, settings, target));
+    diag.debug(`instrumentation ${entry.name} active`);
+  };
+
   watchFirstLoads(
     [...byTarget.keys(), ...APP_SDKS],
     (name) => {
@@ -152,8 +145,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
       const entry = byTarget.get(name)!;
       const existing = active.get(entry.name);
       if (existing) return existing.extend(name);
-      active.set(entry.name, createInstrumentation(entry, settings, name));
-      diag.debug(`instrumentation ${entry.name} active`);
+      activate(entry, name);
     },
     (name, error) =>
       diag.warn(
@@ -168,8 +160,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
       if (steppedBack) return;
       for (const entry of atStartup) {
         try {
-          active.set(entry.name, createInstrumentation(entry, settings, entry.name));
-          diag.debug(`instrumentation ${entry.name} active`);
+          activate(entry, entry.name);
         } catch (error) {
           diag.warn(`instrumentation ${entry.name} failed: ${String(error)}`);
         }

@@ -4,6 +4,7 @@ import type { PreloadEnv } from './schema.ts';
 import { envSchema } from './schema.ts';
 import type { OtlpSignal } from './settings.ts';
 import { signalUrl } from './settings.ts';
+import { scrubUrls } from '../redaction.ts';
 
 // Parsing the environment against the schema (schema.ts): never throws; every invalid variable
 // falls back to its default with one warning naming it. Also the `@org/otel-preload/config`
@@ -25,17 +26,6 @@ const SENSITIVE = new Set<string>([
   'OTEL_EXPORTER_OTLP_METRICS_HEADERS',
   'OTEL_EXPORTER_OTLP_LOGS_HEADERS',
 ]);
-
-/**
- * Text with URL credentials and query values replaced (rules url.credentials and url.query):
- * endpoints may carry `user:password@` or `?token=`, and they appear in warnings and in the
- * effective-config line.
- */
-export function scrubUrls(text: string): string {
-  return text
-    .replace(/(\b[a-z][\w+.-]*:\/\/)[^/@\s"]+@/gi, '$1REDACTED@')
-    .replace(/([?&][^=&\s"#]+)=[^&\s"#]*/g, '$1=REDACTED');
-}
 
 /** Lists where an unknown entry is dropped with a warning instead of rejecting the whole value. */
 const FORGIVING_LISTS = new Set<string>(['OTEL_NODE_RESOURCE_DETECTORS']);

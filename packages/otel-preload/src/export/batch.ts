@@ -9,6 +9,7 @@ import type {
 } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { Resource } from '@opentelemetry/resources';
+import type { PreloadEnv } from '../config/env.ts';
 import type { Diagnostics } from '../diag.ts';
 
 /** What a batch queue hands its items to. */
@@ -28,6 +29,26 @@ export interface BatchSettings<I = unknown> {
   describe: string;
   /** What must settle before a batch is exported (resources still detecting attributes). */
   ready?: (items: I[]) => Promise<unknown> | undefined;
+}
+
+/**
+ * The queue settings of spans (OTEL_BSP_*) or log records (OTEL_BLRP_*), waiting for resources
+ * still detecting attributes.
+ */
+export function batchSettingsFrom<I extends { readonly resource: Resource }>(
+  config: PreloadEnv,
+  kind: 'spans' | 'log records',
+): BatchSettings<I> {
+  const prefix = kind === 'spans' ? 'OTEL_BSP' : 'OTEL_BLRP';
+  return {
+    maxQueueSize: config[`${prefix}_MAX_QUEUE_SIZE`],
+    maxExportBatchSize: config[`${prefix}_MAX_EXPORT_BATCH_SIZE`],
+    scheduledDelayMillis: config[`${prefix}_SCHEDULE_DELAY`],
+    exportTimeoutMillis: config[`${prefix}_EXPORT_TIMEOUT`],
+    queueVariable: `${prefix}_MAX_QUEUE_SIZE`,
+    describe: kind,
+    ready: pendingResources,
+  };
 }
 
 /**

@@ -19,18 +19,21 @@ export interface CrashQueues {
  * Exports what is queued synchronously, for a process about to die of an uncaught exception
  * (no asynchronous work runs after that). The requests are encoded here and posted by a short
  * child process (`crash-sender.cjs`) this call waits for, at most `timeoutMs`: the crash is
- * delayed by that much at worst, and its exit status is unchanged. Returns how many items went.
+ * delayed by that much at worst, and its exit status is unchanged.
  */
 export function exportBeforeDeath(
   config: PreloadEnv,
   queues: CrashQueues,
   timeoutMs: number,
-): number {
+): void {
   const lazy = loadLazy('otlp-exporter');
   const requests: CrashRequest[] = [];
-  let items = 0;
-  const add = (signal: 'traces' | 'logs', encode: (json: boolean) => Uint8Array, count: number) => {
-    if (count === 0) return;
+  const add = (
+    signal: 'traces' | 'logs',
+    items: readonly unknown[],
+    encode: (json: boolean) => Uint8Array,
+  ) => {
+    if (items.length === 0) return;
     const settings = settingsFor(config, signal);
     const body = Buffer.from(encode(settings.contentType === 'application/json'));
     requests.push({
@@ -43,13 +46,12 @@ export function exportBeforeDeath(
         cert: settings.clientCertificateFile,
       },
     });
-    items += count;
   };
   const spans = queues.spans?.drain() ?? [];
-  add('traces', (json) => lazy.encodeSpans(spans, json), spans.length);
+  add('traces', spans, (json) => lazy.encodeSpans(spans, json));
   const logs = queues.logs?.drain() ?? [];
-  add('logs', (json) => lazy.encodeLogs(logs, json), logs.length);
-  if (requests.length === 0) return 0;
+  add('logs', logs, (json) => lazy.encodeLogs(logs, json));
+  if (requests.length === 0) return;
   spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'crash-sender.cjs')], {
     input: JSON.stringify({ deadlineMs: timeoutMs, requests }),
     timeout: timeoutMs + 500,
@@ -62,5 +64,4 @@ export function exportBeforeDeath(
         : {}),
     },
   });
-  return items;
 }

@@ -86,7 +86,11 @@ export function instrumentHttpServers(
     });
   const redacted = new Set(options.redactedQueryParams);
   const { capturedHeaders, ignore } = options;
+  // Attribute names of the captured headers, built once rather than per request.
   const headerKeys = capturedHeaders.map((name) => [name, `http.request.header.${name}`] as const);
+  const responseHeaderKeys = capturedHeaders.map(
+    (name) => [name, `http.response.header.${name}`] as const,
+  );
   // Most requests carry no trace context; extracting from them only builds an empty context.
   const propagated = propagation.fields();
 
@@ -192,13 +196,10 @@ export function instrumentHttpServers(
       span.updateName(`${method} ${route}`);
       recorded['http.route'] = route;
     }
-    for (const name of capturedHeaders) {
+    for (const [name, key] of responseHeaderKeys) {
       const value = res.getHeader(name);
       if (value !== undefined)
-        span.setAttribute(
-          `http.response.header.${name}`,
-          Array.isArray(value) ? value : [String(value)],
-        );
+        span.setAttribute(key, Array.isArray(value) ? value : [String(value)]);
     }
     if (status >= 500 || aborted) {
       const type = aborted ? 'aborted' : String(status);
