@@ -17,7 +17,8 @@ import { Diagnostics } from './diag.ts';
 import type { Active, CatalogEntry } from './instrumentations/catalog.ts';
 import { createInstrumentation, selectInstrumentations } from './instrumentations/catalog.ts';
 import { registerEsmHooks } from './instrumentations/esm.ts';
-import { spanFailedBy } from './instrumentations/http-server.ts';
+import { HTTP_SERVER_SCOPE, spanFailedBy } from './instrumentations/http-server.ts';
+import { ServerSpans } from './instrumentations/server-spans.ts';
 import { watchFirstLoads } from './instrumentations/lazy.ts';
 import { installLifecycle } from './lifecycle.ts';
 import { createMeterProvider } from './metrics.ts';
@@ -88,13 +89,14 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
   const spanQueue = config.OTEL_TRACES_EXPORTER.includes('otlp')
     ? new BatchQueue(lazySpanExporter(config, diag), batchSettingsFrom(config, 'spans'), diag)
     : undefined;
-  const tracerProvider = new TracerProvider({
+  const tracing = {
     resource,
     sampler: samplerFrom(config),
     spanLimits: spanLimits(config),
     idGenerator: new PooledIdGenerator(),
-    spanProcessors: spanQueue ? [new BatchSpanProcessor(spanQueue)] : [],
-  });
+    processors: spanQueue ? [new BatchSpanProcessor(spanQueue)] : [],
+  };
+  const tracerProvider = new TracerProvider({ ...tracing, spanProcessors: tracing.processors });
   trace.setGlobalTracerProvider(tracerProvider);
   const meterProvider = createMeterProvider(config, resource, diag);
   if (meterProvider) metrics.setGlobalMeterProvider(meterProvider);
@@ -111,6 +113,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
     capturedHeaders: capturableHeaders(config.OTEL_PRELOAD_CAPTURE_HEADERS),
     redactedQueryParams: config.OTEL_PRELOAD_REDACT_QUERY_PARAMS,
     sendLogs: config.OTEL_LOGS_EXPORTER.includes('otlp'),
+    serverSpans: new ServerSpans(tracing, { name: HTTP_SERVER_SCOPE }),
   };
   const byTarget = new Map<string, CatalogEntry>();
   for (const entry of selected) for (const target of entry.targets) byTarget.set(target, entry);

@@ -6,6 +6,7 @@ import { loadLazy } from '../lazy/load.ts';
 import { isOwnRequest } from '../metrics.ts';
 import { sanitizeSql } from '../redaction.ts';
 import { instrumentHttpServers } from './http-server.ts';
+import type { ServerSpans } from './server-spans.ts';
 
 /** What the preload passes every instrumentation it creates. */
 export interface InstrumentationSettings {
@@ -15,6 +16,8 @@ export interface InstrumentationSettings {
   redactedQueryParams: string[];
   /** Whether apps' pino logs are also sent as OTLP log records. */
   sendLogs: boolean;
+  /** Where HTTP server spans come from (the tracer provider's sampler, limits and processors). */
+  serverSpans: ServerSpans;
 }
 
 export interface CatalogEntry {
@@ -73,6 +76,7 @@ export const CATALOG: readonly CatalogEntry[] = [
           redactedQueryParams: s.redactedQueryParams,
           ignore: isOwnRequest,
           routesReported: () => routeReporters > 0,
+          spans: s.serverSpans,
         },
       ),
   },

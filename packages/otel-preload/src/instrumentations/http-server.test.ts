@@ -1,6 +1,6 @@
 import { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { context, metrics, trace } from '@opentelemetry/api';
+import { context, metrics } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   AggregationTemporality,
@@ -14,10 +14,12 @@ import {
   AlwaysOnSampler,
   InMemorySpanExporter,
   SimpleSpanProcessor,
-  TracerProvider,
 } from '@opentelemetry/sdk-trace';
+import { emptyResource } from '@opentelemetry/resources';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PooledIdGenerator } from '../ids.ts';
 import { instrumentHttpServers } from './http-server.ts';
+import { ServerSpans } from './server-spans.ts';
 
 /** A server class of its own, so patching its prototype touches no other test's servers. */
 class TestServer extends Server {}
@@ -25,8 +27,21 @@ class TestServer extends Server {}
 async function serve(sampler: Sampler, handler: ConstructorParameters<typeof Server>[1]) {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const spans = new InMemorySpanExporter();
-  trace.setGlobalTracerProvider(
-    new TracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }),
+  const serverSpans = new ServerSpans(
+    {
+      resource: emptyResource(),
+      sampler,
+      spanLimits: {
+        attributeCountLimit: 128,
+        eventCountLimit: 128,
+        linkCountLimit: 128,
+        attributePerEventCountLimit: 128,
+        attributePerLinkCountLimit: 128,
+      },
+      idGenerator: new PooledIdGenerator(),
+      processors: [new SimpleSpanProcessor({ exporter: spans })],
+    },
+    { name: 'test' },
   );
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
   const reader = new PeriodicExportingMetricReader({
@@ -39,6 +54,7 @@ async function serve(sampler: Sampler, handler: ConstructorParameters<typeof Ser
     redactedQueryParams: ['token'],
     ignore: () => false,
     routesReported: () => false,
+    spans: serverSpans,
   });
   const server = new TestServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -56,7 +72,6 @@ async function serve(sampler: Sampler, handler: ConstructorParameters<typeof Ser
     undo();
     server.close();
     server.closeAllConnections();
-    trace.disable();
     metrics.disable();
     context.disable();
   });

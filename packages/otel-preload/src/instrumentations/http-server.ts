@@ -1,17 +1,12 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Attributes, Histogram, Span } from '@opentelemetry/api';
-import {
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  context,
-  metrics,
-  propagation,
-  trace,
-} from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode, context, metrics, propagation } from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
 import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { redactQuery } from '../redaction.ts';
+import { ServerSpan } from './server-span.ts';
+import type { ServerSpans } from './server-spans.ts';
+import { SpanContextOver } from './server-spans.ts';
 
 /** What the server instrumentation records and leaves alone. */
 export interface HttpServerOptions {
@@ -26,9 +21,12 @@ export interface HttpServerOptions {
    * (Express's) is active; until one is, requests skip that extra context.
    */
   routesReported: () => boolean;
+  /** Where the server spans come from. */
+  spans: ServerSpans;
 }
 
-const SCOPE = '@org/otel-preload/http-server';
+/** The instrumentation scope of the server spans and the duration histogram. */
+export const HTTP_SERVER_SCOPE = '@org/otel-preload/http-server';
 
 /** Bucket boundaries the HTTP semantic conventions advise for request durations (seconds). */
 const DURATION_BUCKETS = [
@@ -68,7 +66,8 @@ type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolea
  * the trace), ended when the response closes. It does the work of the server half of
  * @opentelemetry/instrumentation-http (whose client half the preload keeps) for a fraction of the
  * cost per request: no per-request wrapping of event emitters, no per-request closures beyond
- * the one end listener, attributes built once. Frameworks that report a route through the RPC
+ * the one end listener, spans from {@link ServerSpans} (the SDK's rules, without its generic
+ * per-attribute validation). Frameworks that report a route through the RPC
  * metadata in the context (the Express instrumentation does) get it as `http.route` and in the
  * span name. Returns a function that removes the instrumentation.
  */
@@ -76,16 +75,15 @@ export function instrumentHttpServers(
   prototypes: readonly object[],
   options: HttpServerOptions,
 ): () => void {
-  const tracer = trace.getTracer(SCOPE);
   const duration: Histogram = metrics
-    .getMeter(SCOPE)
+    .getMeter(HTTP_SERVER_SCOPE)
     .createHistogram('http.server.request.duration', {
       unit: 's',
       description: 'Duration of HTTP server requests.',
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     });
   const redacted = new Set(options.redactedQueryParams);
-  const { capturedHeaders, ignore } = options;
+  const { capturedHeaders, ignore, spans } = options;
   // Attribute names of the captured headers, built once rather than per request.
   const headerKeys = capturedHeaders.map((name) => [name, `http.request.header.${name}`] as const);
   const responseHeaderKeys = capturedHeaders.map(
@@ -94,40 +92,38 @@ export function instrumentHttpServers(
   // Most requests carry no trace context; extracting from them only builds an empty context.
   const propagated = propagation.fields();
 
-  /** The semantic-convention attributes of a request, for its server span. */
-  const startAttributes = (
+  /** The semantic-convention attributes of a request, on its server span. */
+  const recordStart = (
+    span: ServerSpan,
     req: IncomingMessage,
     method: string,
     rawMethod: string,
     scheme: string,
-  ): Attributes => {
+  ): void => {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
-    const attributes: Attributes = {
-      'http.request.method': method,
-      'url.scheme': scheme,
-      'url.path': queryAt < 0 ? url : url.slice(0, queryAt),
-      'network.protocol.version': req.httpVersion,
-    };
-    if (method === '_OTHER') attributes['http.request.method_original'] = rawMethod;
-    if (queryAt >= 0) attributes['url.query'] = redactQuery(url.slice(queryAt + 1), redacted);
+    span.put('http.request.method', method);
+    span.put('url.scheme', scheme);
+    span.put('url.path', queryAt < 0 ? url : url.slice(0, queryAt));
+    span.put('network.protocol.version', req.httpVersion);
+    if (method === '_OTHER') span.put('http.request.method_original', rawMethod);
+    if (queryAt >= 0) span.put('url.query', redactQuery(url.slice(queryAt + 1), redacted));
     const host = req.headers.host;
     if (host) {
       const colon = host.lastIndexOf(':');
       const bracket = host.lastIndexOf(']');
       if (colon > bracket) {
-        attributes['server.address'] = host.slice(0, colon);
-        attributes['server.port'] = Number(host.slice(colon + 1));
-      } else attributes['server.address'] = host;
+        span.put('server.address', host.slice(0, colon));
+        span.put('server.port', Number(host.slice(colon + 1)));
+      } else span.put('server.address', host);
     }
-    if (req.socket.remoteAddress) attributes['client.address'] = req.socket.remoteAddress;
+    if (req.socket.remoteAddress) span.put('client.address', req.socket.remoteAddress);
     const agent = req.headers['user-agent'];
-    if (agent) attributes['user_agent.original'] = agent;
+    if (agent) span.put('user_agent.original', agent);
     for (const [name, key] of headerKeys) {
       const value = req.headers[name];
-      if (value !== undefined) attributes[key] = Array.isArray(value) ? value : [value];
+      if (value !== undefined) span.put(key, Array.isArray(value) ? value : [value]);
     }
-    return attributes;
   };
 
   const handle = (server: Server, emit: Emit, args: [string, ...unknown[]]): boolean => {
@@ -146,14 +142,14 @@ export function instrumentHttpServers(
       }
     }
     // Attributes go on after the start: the samplers the preload configures decide without
-    // them, the SDK would validate them twice, and a span that is not sampled needs none.
-    const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
-    if (span.isRecording()) span.setAttributes(startAttributes(req, method, rawMethod, scheme));
+    // them, and a span that is not sampled needs none.
+    const span = spans.start(method, parent);
+    if (span instanceof ServerSpan) recordStart(span, req, method, rawMethod, scheme);
     const rpc: RPCMetadata | undefined = options.routesReported()
       ? { type: RPCType.HTTP, span }
       : undefined;
     res.once('close', () => finish(span, rpc, res, method, scheme, req.httpVersion, started));
-    const withSpan = trace.setSpan(parent, span);
+    const withSpan = new SpanContextOver(parent, span);
     const active = rpc ? setRPCMetadata(withSpan, rpc) : withSpan;
     try {
       return context.with(active, () => emit.apply(server, args));
@@ -183,7 +179,8 @@ export function instrumentHttpServers(
     if (endedEarly.has(span)) return;
     const status = res.statusCode;
     const aborted = !res.writableFinished;
-    span.setAttribute('http.response.status_code', status);
+    const recording = span instanceof ServerSpan ? span : undefined;
+    recording?.put('http.response.status_code', status);
     const recorded: Attributes = {
       'http.request.method': method,
       'url.scheme': scheme,
@@ -192,18 +189,19 @@ export function instrumentHttpServers(
     };
     const route = rpc?.type === RPCType.HTTP ? rpc.route : undefined;
     if (route) {
-      span.setAttribute('http.route', route);
+      recording?.put('http.route', route);
       span.updateName(`${method} ${route}`);
       recorded['http.route'] = route;
     }
-    for (const [name, key] of responseHeaderKeys) {
-      const value = res.getHeader(name);
-      if (value !== undefined)
-        span.setAttribute(key, Array.isArray(value) ? value : [String(value)]);
+    if (recording) {
+      for (const [name, key] of responseHeaderKeys) {
+        const value = res.getHeader(name);
+        if (value !== undefined) recording.put(key, Array.isArray(value) ? value : [String(value)]);
+      }
     }
     if (status >= 500 || aborted) {
       const type = aborted ? 'aborted' : String(status);
-      span.setAttribute('error.type', type);
+      recording?.put('error.type', type);
       span.setStatus({ code: SpanStatusCode.ERROR });
       recorded['error.type'] = type;
     }
