@@ -256,7 +256,7 @@ export function sizeAnyValue(w: Writer, value: AnyValue): number {
     n = 1 + bytesSize(v.bytesValue);
   }
   if (v.unknownFields !== undefined) n += unknownSize(v.unknownFields);
-  w.sizes[slot] = n * 8 + kind;
+  w.set(slot, n * 8 + kind);
   return varintSize(n) + n;
 }
 

@@ -9,8 +9,16 @@ import type { FastBuffer } from './reader.ts';
  * Fields are written in field-number order and proto3 defaults are omitted (canonical encoding);
  * unknown fields are re-emitted after the known ones.
  */
+/** Slots (8 bytes each) a writer keeps between encodes. */
+const MAX_KEPT_SLOTS = 1 << 18;
+
 export class Writer {
-  readonly sizes: number[] = [];
+  /**
+   * The slots, `used` of them filled. A typed array kept across encodes: a plain array emptied
+   * with `length = 0` gives its storage back and regrows on every encode.
+   */
+  private sizes = new Float64Array(1024);
+  private used = 0;
   private cursor = 0;
   buf: FastBuffer = Buffer.alloc(0) as FastBuffer;
   private view = new DataView(this.buf.buffer);
@@ -20,7 +28,7 @@ export class Writer {
 
   /** Reserves a slot for a length computed after its children's. */
   reserve(): number {
-    return this.sizes.push(0) - 1;
+    return this.push(0);
   }
 
   /** Stores a sub-message's body length; returns its encoded size with the length prefix. */
@@ -29,18 +37,35 @@ export class Writer {
     return varintSize(length) + length;
   }
 
+  /** Stores a value in a reserved slot. */
+  set(slot: number, value: number): void {
+    this.sizes[slot] = value;
+  }
+
   /** Size of a string value with its length prefix (takes one slot). */
   strSize(value: string): number {
     const length = utf8Length(value);
-    this.sizes.push(length);
+    this.push(length);
     return varintSize(length) + length;
+  }
+
+  private push(value: number): number {
+    if (this.used === this.sizes.length) {
+      const grown = new Float64Array(this.sizes.length * 2);
+      grown.set(this.sizes);
+      this.sizes = grown;
+    }
+    this.sizes[this.used] = value;
+    return this.used++;
   }
 
   // ---- pass 2 ----
 
   /** Starts a new encoding; the slot array is reused across calls (encoding is synchronous). */
   reset(): this {
-    this.sizes.length = 0;
+    // Slots kept after one exceptionally large encode would be held for good.
+    if (this.sizes.length > MAX_KEPT_SLOTS) this.sizes = new Float64Array(1024);
+    this.used = 0;
     this.cursor = 0;
     return this;
   }
