@@ -9,9 +9,11 @@ import {
   MetricReader,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
+import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { PreloadEnv } from './config/env.ts';
 import { otlpExporterSettings } from './config/env.ts';
 import type { Diagnostics } from './diag.ts';
+import type { DurationAggregations } from './instrumentations/request-durations.ts';
 import { loadLazy } from './lazy/load.ts';
 
 /** How long after startup the Prometheus endpoint starts listening. */
@@ -33,8 +35,17 @@ export class PrometheusEndpoint extends MetricReader {
   private server: Server | undefined;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(host: string, port: number, diag: Diagnostics, delayMs = PROMETHEUS_START_DELAY_MS) {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  constructor(
+    host: string,
+    port: number,
+    diag: Diagnostics,
+    metricProducers: MetricProducer[] = [],
+    delayMs = PROMETHEUS_START_DELAY_MS,
+  ) {
+    super({
+      aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE,
+      metricProducers,
+    });
     this.timer = setTimeout(() => this.listen(host, port, diag), delayMs).unref();
   }
 
@@ -85,21 +96,26 @@ export class PrometheusEndpoint extends MetricReader {
 
 /**
  * The meter provider: a Prometheus endpoint (127.0.0.1:9464 unless configured; never all
- * interfaces by default) and/or OTLP push, as OTEL_METRICS_EXPORTER says.
+ * interfaces by default) and/or OTLP push, as OTEL_METRICS_EXPORTER says. Each reader also reads
+ * its own aggregation of the HTTP server durations, when `durations` is given.
  */
 export function createMeterProvider(
   config: PreloadEnv,
   resource: Resource,
   diag: Diagnostics,
+  durations?: DurationAggregations,
 ): MeterProvider | undefined {
   const readers: MetricReader[] = [];
   const exporters = config.OTEL_METRICS_EXPORTER;
+  const producers = (temporality: AggregationTemporality) =>
+    durations ? [durations.forReader(temporality)] : [];
   if (exporters.includes('prometheus')) {
     readers.push(
       new PrometheusEndpoint(
         config.OTEL_EXPORTER_PROMETHEUS_HOST,
         config.OTEL_EXPORTER_PROMETHEUS_PORT,
         diag,
+        producers(AggregationTemporality.CUMULATIVE),
       ),
     );
   }
@@ -146,6 +162,12 @@ export function createMeterProvider(
             cert: read(settings.clientCertificateFile),
           },
         }),
+        // Delta and low-memory preferences both make histograms delta.
+        metricProducers: producers(
+          config.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE === 'cumulative'
+            ? AggregationTemporality.CUMULATIVE
+            : AggregationTemporality.DELTA,
+        ),
         exportIntervalMillis: config.OTEL_METRIC_EXPORT_INTERVAL,
         exportTimeoutMillis: Math.min(
           config.OTEL_METRIC_EXPORT_TIMEOUT,

@@ -17,7 +17,12 @@ import { Diagnostics } from './diag.ts';
 import type { Active, CatalogEntry } from './instrumentations/catalog.ts';
 import { createInstrumentation, selectInstrumentations } from './instrumentations/catalog.ts';
 import { registerEsmHooks } from './instrumentations/esm.ts';
-import { HTTP_SERVER_SCOPE, spanFailedBy } from './instrumentations/http-server.ts';
+import { spanFailedBy } from './instrumentations/http-server.ts';
+import {
+  DurationAggregations,
+  HTTP_SERVER_SCOPE,
+  InstrumentDurations,
+} from './instrumentations/request-durations.ts';
 import { ServerSpans } from './instrumentations/server-spans.ts';
 import { watchFirstLoads } from './instrumentations/lazy.ts';
 import { installLifecycle } from './lifecycle.ts';
@@ -98,7 +103,15 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
   };
   const tracerProvider = new TracerProvider({ ...tracing, spanProcessors: tracing.processors });
   trace.setGlobalTracerProvider(tracerProvider);
-  const meterProvider = createMeterProvider(config, resource, diag);
+  // The HTTP server durations are aggregated by the preload for each reader, unless exponential
+  // histograms are asked for: those only the SDK's instrument makes.
+  const aggregations =
+    config.OTEL_METRICS_EXPORTER.includes('otlp') &&
+    config.OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION ===
+      'base2_exponential_bucket_histogram'
+      ? undefined
+      : new DurationAggregations();
+  const meterProvider = createMeterProvider(config, resource, diag, aggregations);
   if (meterProvider) metrics.setGlobalMeterProvider(meterProvider);
   const logging = createLoggerProvider(config, resource, diag);
   const loggerProvider = logging?.provider;
@@ -114,6 +127,9 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
     redactedQueryParams: config.OTEL_PRELOAD_REDACT_QUERY_PARAMS,
     sendLogs: config.OTEL_LOGS_EXPORTER.includes('otlp'),
     serverSpans: new ServerSpans(tracing, { name: HTTP_SERVER_SCOPE }),
+    durations:
+      meterProvider &&
+      (aggregations ?? new InstrumentDurations(meterProvider.getMeter(HTTP_SERVER_SCOPE))),
   };
   const byTarget = new Map<string, CatalogEntry>();
   for (const entry of selected) for (const target of entry.targets) byTarget.set(target, entry);

@@ -59,7 +59,8 @@ export function pendingResources(
   items: readonly { resource: Resource }[],
 ): Promise<unknown> | undefined {
   let pending: Map<Resource, Promise<void>> | undefined;
-  for (const { resource } of items) {
+  for (let i = 0; i < items.length; i++) {
+    const { resource } = items[i]!;
     if (!resource.asyncAttributesPending || pending?.has(resource)) continue;
     const waiting = resource.waitForAsyncAttributes?.();
     if (waiting) (pending ??= new Map()).set(resource, waiting);

@@ -39,7 +39,8 @@ export class Grouper {
 
   group<I extends Item, T>(items: readonly I[], convert: (item: I) => T): ResourceGroup<T>[] {
     const byResource = new Map<SdkResource, Map<SdkScope, Group<T>>>();
-    for (const item of items) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       let byScope = byResource.get(item.resource);
       if (byScope === undefined) {
         byScope = new Map();

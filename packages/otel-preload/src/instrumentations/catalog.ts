@@ -6,6 +6,7 @@ import { loadLazy } from '../lazy/load.ts';
 import { isOwnRequest } from '../metrics.ts';
 import { sanitizeSql } from '../redaction.ts';
 import { instrumentHttpServers } from './http-server.ts';
+import type { RequestDurations } from './request-durations.ts';
 import type { ServerSpans } from './server-spans.ts';
 
 /** What the preload passes every instrumentation it creates. */
@@ -18,6 +19,8 @@ export interface InstrumentationSettings {
   sendLogs: boolean;
   /** Where HTTP server spans come from (the tracer provider's sampler, limits and processors). */
   serverSpans: ServerSpans;
+  /** Where HTTP server request durations go; none when metrics are off. */
+  durations: RequestDurations | undefined;
 }
 
 export interface CatalogEntry {
@@ -77,6 +80,7 @@ export const CATALOG: readonly CatalogEntry[] = [
           ignore: isOwnRequest,
           routesReported: () => routeReporters > 0,
           spans: s.serverSpans,
+          durations: s.durations,
         },
       ),
   },

@@ -1,6 +1,6 @@
 import { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { context, metrics } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   AggregationTemporality,
@@ -19,6 +19,7 @@ import { emptyResource } from '@opentelemetry/resources';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PooledIdGenerator } from '../ids.ts';
 import { instrumentHttpServers } from './http-server.ts';
+import { DurationAggregations } from './request-durations.ts';
 import { ServerSpans } from './server-spans.ts';
 
 /** A server class of its own, so patching its prototype touches no other test's servers. */
@@ -44,22 +45,25 @@ async function serve(sampler: Sampler, handler: ConstructorParameters<typeof Ser
     { name: 'test' },
   );
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const durations = new DurationAggregations();
   const reader = new PeriodicExportingMetricReader({
     exporter: metricExporter,
     exportIntervalMillis: 60_000,
+    metricProducers: [durations.forReader(AggregationTemporality.CUMULATIVE)],
   });
-  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+  const meterProvider = new MeterProvider({ readers: [reader] });
   const undo = instrumentHttpServers([TestServer.prototype], {
     capturedHeaders: [],
     redactedQueryParams: ['token'],
     ignore: () => false,
     routesReported: () => false,
     spans: serverSpans,
+    durations,
   });
   const server = new TestServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const durations = async () => {
+  const recorded = async () => {
     await reader.forceFlush();
     const found = metricExporter
       .getMetrics()
@@ -72,10 +76,10 @@ async function serve(sampler: Sampler, handler: ConstructorParameters<typeof Ser
     undo();
     server.close();
     server.closeAllConnections();
-    metrics.disable();
+    void meterProvider.shutdown();
     context.disable();
   });
-  return { url, spans, durations };
+  return { url, spans, durations: recorded };
 }
 
 const cleanups: (() => void)[] = [];

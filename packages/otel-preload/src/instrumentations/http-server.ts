@@ -1,9 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Attributes, Histogram, Span } from '@opentelemetry/api';
-import { ROOT_CONTEXT, SpanStatusCode, context, metrics, propagation } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode, context, propagation } from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
 import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 import { redactQuery } from '../redaction.ts';
+import type { RequestDurations } from './request-durations.ts';
+import { errorTypeOf } from './request-durations.ts';
 import { ServerSpan } from './server-span.ts';
 import type { ServerSpans } from './server-spans.ts';
 import { SpanContextOver } from './server-spans.ts';
@@ -23,15 +25,9 @@ export interface HttpServerOptions {
   routesReported: () => boolean;
   /** Where the server spans come from. */
   spans: ServerSpans;
+  /** Where `http.server.request.duration` is recorded; none when metrics are off. */
+  durations: RequestDurations | undefined;
 }
-
-/** The instrumentation scope of the server spans and the duration histogram. */
-export const HTTP_SERVER_SCOPE = '@org/otel-preload/http-server';
-
-/** Bucket boundaries the HTTP semantic conventions advise for request durations (seconds). */
-const DURATION_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
-];
 
 /** Methods the semantic conventions name; anything else is recorded as `_OTHER`. */
 const KNOWN_METHODS = new Set([
@@ -75,15 +71,8 @@ export function instrumentHttpServers(
   prototypes: readonly object[],
   options: HttpServerOptions,
 ): () => void {
-  const duration: Histogram = metrics
-    .getMeter(HTTP_SERVER_SCOPE)
-    .createHistogram('http.server.request.duration', {
-      unit: 's',
-      description: 'Duration of HTTP server requests.',
-      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-    });
   const redacted = new Set(options.redactedQueryParams);
-  const { capturedHeaders, ignore, spans } = options;
+  const { capturedHeaders, ignore, spans, durations } = options;
   // Attribute names of the captured headers, built once rather than per request.
   const headerKeys = capturedHeaders.map((name) => [name, `http.request.header.${name}`] as const);
   const responseHeaderKeys = capturedHeaders.map(
@@ -120,7 +109,8 @@ export function instrumentHttpServers(
     if (req.socket.remoteAddress) span.put('client.address', req.socket.remoteAddress);
     const agent = req.headers['user-agent'];
     if (agent) span.put('user_agent.original', agent);
-    for (const [name, key] of headerKeys) {
+    for (let i = 0; i < headerKeys.length; i++) {
+      const [name, key] = headerKeys[i]!;
       const value = req.headers[name];
       if (value !== undefined) span.put(key, Array.isArray(value) ? value : [value]);
     }
@@ -135,8 +125,9 @@ export function instrumentHttpServers(
     const method = KNOWN_METHODS.has(rawMethod) ? rawMethod : '_OTHER';
     const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
     let parent = ROOT_CONTEXT;
-    for (const field of propagated) {
-      if (req.headers[field] !== undefined) {
+    // Indexed loops on the per-request path: an iterator is an allocation until it is optimised.
+    for (let i = 0; i < propagated.length; i++) {
+      if (req.headers[propagated[i]!] !== undefined) {
         parent = propagation.extract(ROOT_CONTEXT, req.headers);
         break;
       }
@@ -181,32 +172,33 @@ export function instrumentHttpServers(
     const aborted = !res.writableFinished;
     const recording = span instanceof ServerSpan ? span : undefined;
     recording?.put('http.response.status_code', status);
-    const recorded: Attributes = {
-      'http.request.method': method,
-      'url.scheme': scheme,
-      'network.protocol.version': version,
-      'http.response.status_code': status,
-    };
     const route = rpc?.type === RPCType.HTTP ? rpc.route : undefined;
     if (route) {
       recording?.put('http.route', route);
       span.updateName(`${method} ${route}`);
-      recorded['http.route'] = route;
     }
     if (recording) {
-      for (const [name, key] of responseHeaderKeys) {
+      for (let i = 0; i < responseHeaderKeys.length; i++) {
+        const [name, key] = responseHeaderKeys[i]!;
         const value = res.getHeader(name);
         if (value !== undefined) recording.put(key, Array.isArray(value) ? value : [String(value)]);
       }
     }
-    if (status >= 500 || aborted) {
-      const type = aborted ? 'aborted' : String(status);
-      recording?.put('error.type', type);
+    const errorType = errorTypeOf(status, aborted);
+    if (errorType) {
+      recording?.put('error.type', errorType);
       span.setStatus({ code: SpanStatusCode.ERROR });
-      recorded['error.type'] = type;
     }
     span.end();
-    duration.record((performance.now() - started) / 1000, recorded);
+    durations?.record(
+      (performance.now() - started) / 1000,
+      method,
+      scheme,
+      version,
+      status,
+      aborted,
+      route,
+    );
   };
 
   const restores = prototypes.map((proto) => {

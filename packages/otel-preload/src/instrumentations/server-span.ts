@@ -198,9 +198,9 @@ export class ServerSpan implements SdkSpan {
       this.duration = [0, 0];
     }
     const { processors } = this.owner.settings;
-    for (const processor of processors) processor.onEnding?.(this);
+    for (let i = 0; i < processors.length; i++) processors[i]!.onEnding?.(this);
     this.ended = true;
-    for (const processor of processors) processor.onEnd(this);
+    for (let i = 0; i < processors.length; i++) processors[i]!.onEnd(this);
   }
 
   isRecording(): boolean {

@@ -67,7 +67,7 @@ export class ServerSpans {
       return trace.wrapSpanContext(spanContext);
     const span = new ServerSpan(this, name, spanContext, parentContext);
     if (sampling.attributes) span.setAttributes(sampling.attributes);
-    for (const processor of processors) processor.onStart(span, parent);
+    for (let i = 0; i < processors.length; i++) processors[i]!.onStart(span, parent);
     return span;
   }
 }
