@@ -1,4 +1,4 @@
-import { Server } from 'node:http';
+import { Server, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -101,6 +101,30 @@ describe('instrumentHttpServers', () => {
       'http.request.method': 'GET',
       'http.response.status_code': 200,
     });
+  });
+
+  it('takes server.address and server.port from each request’s Host header', async () => {
+    const { url, spans } = await serve(new AlwaysOnSampler(), (req, res) => {
+      res.end('ok');
+    });
+    for (const host of ['[::1]:8080', '[::1]:8080', 'shop.example', 'shop.example:443']) {
+      await new Promise<void>((resolve, reject) => {
+        request(url, { headers: { host } }, (res) => res.resume().on('end', resolve))
+          .on('error', reject)
+          .end();
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(
+      spans
+        .getFinishedSpans()
+        .map((s) => [s.attributes['server.address'], s.attributes['server.port']]),
+    ).toEqual([
+      ['[::1]', 8080],
+      ['[::1]', 8080],
+      ['shop.example', undefined],
+      ['shop.example', 443],
+    ]);
   });
 
   it('records the duration of requests whose spans are not sampled', async () => {

@@ -43,6 +43,14 @@ const KNOWN_METHODS = new Set([
   'TRACE',
 ]);
 
+/** A Host header's address and port (`[::1]:8080`, `example.com`). */
+function parseHost(header: string): { header: string; address: string; port?: number } {
+  const colon = header.lastIndexOf(':');
+  return colon > header.lastIndexOf(']')
+    ? { header, address: header.slice(0, colon), port: Number(header.slice(colon + 1)) }
+    : { header, address: header };
+}
+
 /** Server spans ended by an exception thrown out of a request listener, by that exception. */
 const failedBy = new WeakMap<object, Span>();
 /** Those spans themselves: their response, if the app survives, must not end them again. */
@@ -54,6 +62,19 @@ export function spanFailedBy(error: unknown): Span | undefined {
 }
 
 type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
+
+/** What a response's end needs of its request, kept on the response under {@link IN_FLIGHT}. */
+interface InFlight {
+  span: Span;
+  rpc: RPCMetadata | undefined;
+  method: string;
+  scheme: string;
+  version: string;
+  started: number;
+}
+
+const IN_FLIGHT = Symbol('@org/otel-preload.in-flight');
+type WithInFlight = ServerResponse & { [IN_FLIGHT]?: InFlight | undefined };
 
 /**
  * Server spans and the `http.server.request.duration` histogram for every `http` and `https`
@@ -81,6 +102,8 @@ export function instrumentHttpServers(
   // Most requests carry no trace context; extracting from them only builds an empty context.
   const propagated = propagation.fields();
 
+  let lastHost = parseHost('');
+
   /** The semantic-convention attributes of a request, on its server span. */
   const recordStart = (
     span: ServerSpan,
@@ -99,12 +122,10 @@ export function instrumentHttpServers(
     if (queryAt >= 0) span.put('url.query', redactQuery(url.slice(queryAt + 1), redacted));
     const host = req.headers.host;
     if (host) {
-      const colon = host.lastIndexOf(':');
-      const bracket = host.lastIndexOf(']');
-      if (colon > bracket) {
-        span.put('server.address', host.slice(0, colon));
-        span.put('server.port', Number(host.slice(colon + 1)));
-      } else span.put('server.address', host);
+      // A server's requests mostly name the same host: the last one's parts are kept.
+      if (host !== lastHost.header) lastHost = parseHost(host);
+      span.put('server.address', lastHost.address);
+      if (lastHost.port !== undefined) span.put('server.port', lastHost.port);
     }
     if (req.socket.remoteAddress) span.put('client.address', req.socket.remoteAddress);
     const agent = req.headers['user-agent'];
@@ -139,7 +160,9 @@ export function instrumentHttpServers(
     const rpc: RPCMetadata | undefined = options.routesReported()
       ? { type: RPCType.HTTP, span }
       : undefined;
-    res.once('close', () => finish(span, rpc, res, method, scheme, req.httpVersion, started));
+    const inFlight: InFlight = { span, rpc, method, scheme, version: req.httpVersion, started };
+    (res as WithInFlight)[IN_FLIGHT] = inFlight;
+    res.on('close', onClose);
     const withSpan = new SpanContextOver(parent, span);
     const active = rpc ? setRPCMetadata(withSpan, rpc) : withSpan;
     try {
@@ -157,14 +180,17 @@ export function instrumentHttpServers(
     }
   };
 
+  /** The response's one 'close' listener, shared by every response (no closure per request). */
+  const onClose = function (this: ServerResponse) {
+    const inFlight = (this as WithInFlight)[IN_FLIGHT];
+    if (inFlight === undefined) return;
+    (this as WithInFlight)[IN_FLIGHT] = undefined;
+    finish(inFlight, this);
+  };
+
   const finish = (
-    span: Span,
-    rpc: RPCMetadata | undefined,
+    { span, rpc, method, scheme, version, started }: InFlight,
     res: ServerResponse,
-    method: string,
-    scheme: string,
-    version: string,
-    started: number,
   ) => {
     // Already ended when a listener threw (see handle); the app may have survived that.
     if (endedEarly.has(span)) return;

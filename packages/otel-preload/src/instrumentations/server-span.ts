@@ -26,6 +26,9 @@ import type { Resource } from '@opentelemetry/resources';
 import type { Span as SdkSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 import type { ServerSpans, SpanLimitsInUse } from './server-spans.ts';
 
+/** Fixed for the life of the process; read once rather than through the getter per span. */
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** A recording server span: the SDK span's behaviour, for one kind of span. */
 export class ServerSpan implements SdkSpan {
   readonly kind = SpanKind.SERVER;
@@ -60,7 +63,7 @@ export class ServerSpan implements SdkSpan {
   ) {
     const now = Date.now();
     this.startedAt = performance.now();
-    this.offset = now - (this.startedAt + performance.timeOrigin);
+    this.offset = now - (this.startedAt + TIME_ORIGIN);
     this.startTime = millisToHrTime(now);
     this.owner = owner;
     this.limits = owner.limits;
@@ -191,11 +194,17 @@ export class ServerSpan implements SdkSpan {
       diag.error(`${this.name} ${this.context.traceId}-${this.context.spanId}: ended twice`);
       return;
     }
-    this.endTime = this.time(endTime);
-    this.duration = hrTimeDuration(this.startTime, this.endTime);
-    if (this.duration[0] < 0) {
-      this.endTime = [this.startTime[0], this.startTime[1]];
-      this.duration = [0, 0];
+    if (endTime === undefined) {
+      // The usual end, now: the monotonic clock's elapsed time is never negative.
+      this.duration = millisToHrTime(performance.now() - this.startedAt);
+      this.endTime = addHrTimes(this.startTime, this.duration);
+    } else {
+      this.endTime = this.time(endTime);
+      this.duration = hrTimeDuration(this.startTime, this.endTime);
+      if (this.duration[0] < 0) {
+        this.endTime = [this.startTime[0], this.startTime[1]];
+        this.duration = [0, 0];
+      }
     }
     const { processors } = this.owner.settings;
     for (let i = 0; i < processors.length; i++) processors[i]!.onEnding?.(this);
