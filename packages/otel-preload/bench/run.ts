@@ -11,6 +11,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { writeReadmeSection } from '../../../scripts/readme-section.ts';
 import { freePort } from '../test-support/processes.ts';
 
 const STARTUP_RUNS = 15;
-const LOAD_ROUNDS = 5;
+const LOAD_ROUNDS = 7;
 const WARMUP_MS = 1500;
 const LOAD_MS = 5000;
 const MAX_REQUESTS = 1_000_000;
@@ -72,10 +73,35 @@ const stop = (child: ChildProcess) =>
     child.kill('SIGKILL');
   });
 
-/** Spans the sink has received so far. */
-async function sinkCount(port: number): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${port}/`);
-  return ((await response.json()) as { spans: number }).spans;
+/** Spans the sink has received so far (a fresh connection each time: no keep-alive races). */
+function sinkCount(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path: '/', agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve((JSON.parse(body) as { spans: number }).spans));
+    }).on('error', reject);
+  });
+}
+
+/**
+ * Spans the sink has received since `before`, once it has them all or the longest export delay
+ * (OTEL_BSP_SCHEDULE_DELAY's 5 s default, with room for the export itself) has passed.
+ */
+async function delivered(
+  port: number,
+  before: number,
+  expected: number,
+  variant: Variant,
+): Promise<number> {
+  if (variant.flags.length === 0) return 0;
+  const deadline = performance.now() + 8000;
+  for (;;) {
+    const spans = (await sinkCount(port)) - before;
+    if (spans >= expected || performance.now() > deadline) return spans;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 function load(port: number, ms: number): { ok: number; failed: number; ms: number } {
@@ -155,9 +181,9 @@ async function main(): Promise<void> {
           if (failed + warmup.failed > 0) throw new Error(`${variant.name}: requests failed`);
           r.rps.push(ok / (ms / 1000));
           r.rss.push(peakRssMiB(server.pid!));
-          await new Promise((resolve) => setTimeout(resolve, 6000)); // one export interval
-          const spans = (await sinkCount(sinkPort)) - before;
-          r.delivered.push(spans / (warmup.ok + ok));
+          r.delivered.push(
+            (await delivered(sinkPort, before, warmup.ok + ok, variant)) / (warmup.ok + ok),
+          );
         } finally {
           await stop(server);
         }
