@@ -14,4 +14,13 @@ describe('PooledIdGenerator', () => {
     }
     expect(seen.size).toBe(2000);
   });
+
+  it('never returns an all-zero id', () => {
+    const ids = new PooledIdGenerator();
+    ids.generateSpanId();
+    const state = ids as unknown as { pool: Buffer; at: number };
+    state.pool.fill(0, state.at, state.at + 16);
+    const after = state.pool.toString('hex', state.at + 16, state.at + 32);
+    expect(ids.generateTraceId()).toBe(after);
+  });
 });

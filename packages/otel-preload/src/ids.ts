@@ -26,8 +26,12 @@ export class PooledIdGenerator implements IdGenerator {
         randomFillSync(this.pool);
         this.at = 0;
       }
-      const id = this.pool.toString('hex', this.at, (this.at += bytes));
-      if (!/^0+$/.test(id)) return id;
+      const from = this.at;
+      this.at += bytes;
+      // All-zero ids are invalid; looking at the bytes stops at the first non-zero one.
+      for (let i = from; i < this.at; i++) {
+        if (this.pool[i] !== 0) return this.pool.toString('hex', from, this.at);
+      }
     }
   }
 }
