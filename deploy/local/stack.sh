@@ -5,6 +5,7 @@
 #   stack.sh build    obtain or build every server (cached outside the repo; first time: minutes)
 #   stack.sh up       build if needed, start everything, wait for every health check, print URLs
 #   stack.sh down     stop everything this run folder started; no process is left behind
+#                     (`up` with OTEL_STACK_OWNER_PID=<pid> also runs `down` once that pid exits)
 #   stack.sh status   one line per server
 #   stack.sh env      the stack's endpoints as KEY=VALUE lines (for tests and the demo)
 #
@@ -182,6 +183,7 @@ up() {
   start_otelcol
   wait_http otelcol "http://$STACK_HOST:$OTELCOL_HEALTH_PORT/" 60
   trap - EXIT INT TERM
+  watch_owner
   log "stack up in $((SECONDS - start_time)) s (logs in $RUN_DIR)"
   print_env >"$RUN_DIR/stack.env"
   cat >&2 <<URLS
@@ -191,6 +193,16 @@ up() {
   Alertmanager     http://$STACK_HOST:$ALERTMANAGER_PORT/
   Elasticsearch    http://$STACK_HOST:$ELASTICSEARCH_PORT/otel-logs/_search
 URLS
+}
+
+# With OTEL_STACK_OWNER_PID set (the test runner that started the stack), a watcher in its own
+# session stops the stack once that process is gone, even if it was killed before its teardown.
+# It must not inherit the lock (fd 9): the owner's own `down` would wait for it forever.
+watch_owner() {
+  [ -n "${OTEL_STACK_OWNER_PID:-}" ] || return 0
+  setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; exec bash "$2" down' \
+    _ "$OTEL_STACK_OWNER_PID" "$here/stack.sh" >>"$RUN_DIR/watcher.log" 2>&1 </dev/null 9>&- &
+  echo $! >"$RUN_DIR/watcher.pid"
 }
 
 # TERM to a set of servers' process groups at once, then KILL whatever outlives the grace period.
@@ -211,6 +223,13 @@ stop_group() {
 }
 
 down() {
+  # A watcher that is not this very process (it execs `down` itself) has nothing left to watch.
+  if [ -f "$RUN_DIR/watcher.pid" ]; then
+    local watcher
+    watcher="$(cat "$RUN_DIR/watcher.pid")"
+    [ "$watcher" = "$$" ] || kill "$watcher" 2>/dev/null || true
+    rm -f "$RUN_DIR/watcher.pid"
+  fi
   # The collector first, so it flushes into backends that still run; then the backends together.
   stop_group otelcol
   stop_group elasticsearch jaeger prometheus alertmanager

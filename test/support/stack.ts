@@ -18,8 +18,12 @@ export interface StackEnv {
   STACK_RUN_DIR: string;
 }
 
-function run(command: string): { status: number | null; stdout: string } {
+function run(
+  command: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { status: number | null; stdout: string } {
   const result = spawnSync('bash', [stackScript, command], {
+    env,
     encoding: 'utf8',
     // Build progress (first run: minutes) goes straight to the terminal.
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -48,7 +52,9 @@ export function stackEnv(): StackEnv {
 export function ensureStack(): { env: StackEnv; release: () => void } {
   const wasRunning = run('status').status === 0;
   if (!wasRunning) {
-    const up = run('up');
+    // Tied to this process: a run killed before its teardown (a sibling task failed) does not
+    // leave the servers behind.
+    const up = run('up', { ...process.env, OTEL_STACK_OWNER_PID: String(process.pid) });
     if (up.status !== 0) throw new Error(`deploy/local/stack.sh up failed (exit ${up.status})`);
   }
   return {
