@@ -80,7 +80,14 @@ function sinkCount(port: number): Promise<number> {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve((JSON.parse(body) as { spans: number }).spans));
+      response.on('end', () => {
+        try {
+          if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
+          resolve((JSON.parse(body) as { spans: number }).spans);
+        } catch (error) {
+          reject(new Error(`the sink's count is unreadable: ${String(error)}`));
+        }
+      });
     }).on('error', reject);
   });
 }

@@ -127,6 +127,18 @@ describe('instrumentHttpServers', () => {
     ]);
   });
 
+  it('gives a request emitted again by another server one span and one duration', async () => {
+    const inner = new TestServer((req, res) => res.end('ok'));
+    const { url, spans, durations } = await serve(new AlwaysOnSampler(), (req, res) => {
+      inner.emit('request', req, res);
+    });
+    await (await fetch(`${url}/handed-over`)).text();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(spans.getFinishedSpans()).toHaveLength(1);
+    const points = await durations();
+    expect((points[0]!.value as { count: number }).count).toBe(1);
+  });
+
   it('records the duration of requests whose spans are not sampled', async () => {
     const { url, spans, durations } = await serve(new AlwaysOffSampler(), (req, res) => {
       res.end('ok');

@@ -140,7 +140,10 @@ export function instrumentHttpServers(
   const handle = (server: Server, emit: Emit, args: [string, ...unknown[]]): boolean => {
     const req = args[1] as IncomingMessage;
     const res = args[2] as ServerResponse;
-    if (ignore(req)) return emit.apply(server, args);
+    // A response already in flight is one request emitted again (a server handing its requests
+    // to another): it keeps its one span and one duration.
+    if (ignore(req) || (res as WithInFlight)[IN_FLIGHT] !== undefined)
+      return emit.apply(server, args);
     const started = performance.now();
     const rawMethod = req.method ?? 'GET';
     const method = KNOWN_METHODS.has(rawMethod) ? rawMethod : '_OTHER';

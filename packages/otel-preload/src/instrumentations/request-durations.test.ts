@@ -92,6 +92,9 @@ describe('DurationAggregations', () => {
     ]);
     for (let i = 0; i < 2500; i++)
       durations.record(0.01, 'GET', 'http', '1.1', 200, false, `/items/${i}`);
+    // Past the limit nothing is kept per attribute set, not even a lookup entry.
+    const kept = durations.aggregations[0] as unknown as { byRoute: Map<string, unknown> };
+    expect(kept.byRoute.size).toBe(1999);
     const points = await reader.collect();
     expect(points).toHaveLength(2000);
     const overflow = points.find((p) => p.attributes['otel.metric.overflow'] === true);

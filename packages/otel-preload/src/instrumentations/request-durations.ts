@@ -109,37 +109,30 @@ export class DurationAggregation implements MetricProducer, RequestDurations {
     aborted: boolean,
     route: string | undefined,
   ): void {
-    let byStatus = this.byRoute.get(route ?? '');
-    if (byStatus === undefined) {
-      byStatus = new Map();
-      this.byRoute.set(route ?? '', byStatus);
-    }
     const key = aborted ? -1 - status : status;
-    let candidates = byStatus.get(key);
-    if (candidates === undefined) {
-      candidates = [];
-      byStatus.set(key, candidates);
-    }
+    const candidates = this.byRoute.get(route ?? '')?.get(key);
     let series: Series | undefined;
-    for (let i = 0; i < candidates.length; i++) {
-      const candidate = candidates[i]!;
-      if (
-        candidate.method === method &&
-        candidate.scheme === scheme &&
-        candidate.version === version
-      ) {
-        series = candidate;
-        break;
+    if (candidates !== undefined) {
+      for (let i = 0; i < candidates.length; i++) {
+        const candidate = candidates[i]!;
+        if (
+          candidate.method === method &&
+          candidate.scheme === scheme &&
+          candidate.version === version
+        ) {
+          series = candidate;
+          break;
+        }
       }
     }
     if (series === undefined) {
+      // Nothing is stored for an attribute set past the limit, not even its lookup entries.
       if (this.size >= CARDINALITY_LIMIT - 1) {
         series = this.overflow ??= newSeries('', '', '', { 'otel.metric.overflow': true });
       } else {
         const attributes = durationAttributes(method, scheme, version, status, aborted, route);
         series = newSeries(method, scheme, version, attributes);
-        candidates.push(series);
-        this.size++;
+        this.admit(route ?? '', key, series);
       }
     }
     let bucket = 0;
@@ -149,6 +142,21 @@ export class DurationAggregation implements MetricProducer, RequestDurations {
     series.count++;
     if (seconds < series.min) series.min = seconds;
     if (seconds > series.max) series.max = seconds;
+  }
+
+  private admit(route: string, key: number, series: Series): void {
+    let byStatus = this.byRoute.get(route);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      this.byRoute.set(route, byStatus);
+    }
+    let candidates = byStatus.get(key);
+    if (candidates === undefined) {
+      candidates = [];
+      byStatus.set(key, candidates);
+    }
+    candidates.push(series);
+    this.size++;
   }
 
   collect(): Promise<CollectionResult> {

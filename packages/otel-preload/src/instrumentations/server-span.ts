@@ -83,6 +83,8 @@ export class ServerSpan implements SdkSpan {
    * limits apply (the count, and the length of strings).
    */
   put(key: string, value: string | number | string[]): void {
+    // As the SDK: an ended span (the app may end the server span itself) takes no more.
+    if (this.ended) return;
     if (!Object.hasOwn(this.attributes, key)) {
       if (this.attributeCount >= this.limits.attributeCountLimit) {
         this.droppedAttributesCount++;

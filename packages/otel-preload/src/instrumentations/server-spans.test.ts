@@ -141,6 +141,31 @@ describe('ServerSpans', () => {
     expect(span.droppedAttributesCount).toBe(1);
   });
 
+  it('takes nothing after the span ended, and no length limit below 1', () => {
+    const { serverSpan } = setup(new AlwaysOnSampler());
+    const span = serverSpan(ROOT_CONTEXT) as ServerSpan;
+    span.put('http.request.method', 'GET');
+    span.end();
+    span.put('http.response.status_code', 200);
+    expect(span.attributes).toEqual({ 'http.request.method': 'GET' });
+    const unlimited = new ServerSpans(
+      {
+        resource,
+        sampler: new AlwaysOnSampler(),
+        spanLimits: { ...LIMITS, attributeValueLengthLimit: 0 },
+        idGenerator: new PooledIdGenerator(),
+        processors: [],
+      },
+      { name: 'server' },
+    ).start('GET', ROOT_CONTEXT) as ServerSpan;
+    unlimited.put('url.path', '/orders/12345678');
+    unlimited.setAttribute('app.note', 'kept whole');
+    expect(unlimited.attributes).toEqual({
+      'url.path': '/orders/12345678',
+      'app.note': 'kept whole',
+    });
+  });
+
   it('follows the sampler: a remote parent’s trace, or a non-recording span', () => {
     const sampled = setup(new ParentBasedSampler({ root: new AlwaysOffSampler() }));
     const child = sampled.serverSpan(remoteParent);

@@ -37,9 +37,11 @@ export class ServerSpans {
   constructor(settings: ServerSpanSettings, scope: InstrumentationScope) {
     this.settings = settings;
     this.scope = scope;
+    // As the SDK: no length limit, or one that is not positive, keeps values whole.
+    const length = settings.spanLimits.attributeValueLengthLimit ?? Infinity;
     this.limits = {
       ...settings.spanLimits,
-      attributeValueLengthLimit: settings.spanLimits.attributeValueLengthLimit ?? Infinity,
+      attributeValueLengthLimit: length > 0 ? length : Infinity,
     };
   }
 
