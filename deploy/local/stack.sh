@@ -200,9 +200,23 @@ URLS
 # It must not inherit the lock (fd 9): the owner's own `down` would wait for it forever.
 watch_owner() {
   [ -n "${OTEL_STACK_OWNER_PID:-}" ] || return 0
+  stop_watcher
+  echo "$OTEL_STACK_OWNER_PID" >"$RUN_DIR/owner.pid"
   setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; exec bash "$2" down' \
     _ "$OTEL_STACK_OWNER_PID" "$here/stack.sh" >>"$RUN_DIR/watcher.log" 2>&1 </dev/null 9>&- &
   echo $! >"$RUN_DIR/watcher.pid"
+}
+
+# Stops the owner watcher, unless it is this very process (it execs `down` itself) or the PID
+# now belongs to something else (a stale file).
+stop_watcher() {
+  [ -f "$RUN_DIR/watcher.pid" ] || return 0
+  local watcher
+  watcher="$(cat "$RUN_DIR/watcher.pid")"
+  if [ "$watcher" != "$$" ] && grep -qa 'stack.sh' "/proc/$watcher/cmdline" 2>/dev/null; then
+    kill "$watcher" 2>/dev/null || true
+  fi
+  rm -f "$RUN_DIR/watcher.pid"
 }
 
 # TERM to a set of servers' process groups at once, then KILL whatever outlives the grace period.
@@ -223,13 +237,8 @@ stop_group() {
 }
 
 down() {
-  # A watcher that is not this very process (it execs `down` itself) has nothing left to watch.
-  if [ -f "$RUN_DIR/watcher.pid" ]; then
-    local watcher
-    watcher="$(cat "$RUN_DIR/watcher.pid")"
-    [ "$watcher" = "$$" ] || kill "$watcher" 2>/dev/null || true
-    rm -f "$RUN_DIR/watcher.pid"
-  fi
+  stop_watcher
+  rm -f "$RUN_DIR/owner.pid"
   # The collector first, so it flushes into backends that still run; then the backends together.
   stop_group otelcol
   stop_group elasticsearch jaeger prometheus alertmanager

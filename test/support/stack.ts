@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Repository root, for scripts and configs under test. */
@@ -45,12 +46,33 @@ export function stackEnv(): StackEnv {
   ) as unknown as StackEnv;
 }
 
+/** Whether the stack was started by a test run that no longer exists. */
+function ownerGone(): boolean {
+  let owner: number;
+  try {
+    owner = Number(readFileSync(join(stackEnv().STACK_RUN_DIR, 'owner.pid'), 'utf8'));
+  } catch {
+    return false; // started by hand: nobody owns it
+  }
+  try {
+    process.kill(owner, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /**
  * Starts the local stack unless it already runs, and returns a function that stops it again
  * only if this call started it (a stack the developer started stays up).
  */
 export function ensureStack(): { env: StackEnv; release: () => void } {
-  const wasRunning = run('status').status === 0;
+  let wasRunning = run('status').status === 0;
+  if (wasRunning && ownerGone()) {
+    // Left by a run that died moments ago: its watcher is about to stop it, so take it over.
+    run('down');
+    wasRunning = false;
+  }
   if (!wasRunning) {
     // Tied to this process: a run killed before its teardown (a sibling task failed) does not
     // leave the servers behind.
