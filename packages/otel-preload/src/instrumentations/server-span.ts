@@ -87,7 +87,7 @@ export class ServerSpan implements SdkSpan {
     if (this.ended) return;
     if (!Object.hasOwn(this.attributes, key)) {
       if (this.attributeCount >= this.limits.attributeCountLimit) {
-        this.droppedAttributesCount++;
+        this.dropAttribute();
         return;
       }
       this.attributeCount++;
@@ -112,7 +112,7 @@ export class ServerSpan implements SdkSpan {
       limits: this.limits,
       currentAttributesCount: this.attributeCount,
     });
-    if (decision === AddAttributeDecision.DROP_LIMIT_REACHED) this.droppedAttributesCount++;
+    if (decision === AddAttributeDecision.DROP_LIMIT_REACHED) this.dropAttribute();
     else if (decision === AddAttributeDecision.ADD_NEW) this.attributeCount++;
     return this;
   }
@@ -126,10 +126,12 @@ export class ServerSpan implements SdkSpan {
     if (this.endedAlready()) return this;
     const { eventCountLimit, attributePerEventCountLimit, attributeValueLengthLimit } = this.limits;
     if (eventCountLimit === 0) {
+      diag.warn('No events allowed.');
       this.droppedEventsCount++;
       return this;
     }
     if (this.events.length >= eventCountLimit) {
+      if (this.droppedEventsCount === 0) diag.debug('Dropping extra events.');
       this.events.shift();
       this.droppedEventsCount++;
     }
@@ -157,6 +159,7 @@ export class ServerSpan implements SdkSpan {
       return this;
     }
     if (this.links.length >= linkCountLimit) {
+      if (this.droppedLinksCount === 0) diag.debug('Dropping extra links.');
       this.links.shift();
       this.droppedLinksCount++;
     }
@@ -192,8 +195,10 @@ export class ServerSpan implements SdkSpan {
   }
 
   end(endTime?: TimeInput): void {
-    if (this.ended) {
-      diag.error(`${this.name} ${this.context.traceId}-${this.context.spanId}: ended twice`);
+    if (this.endedAlready()) {
+      diag.error(
+        `${this.name} ${this.context.traceId}-${this.context.spanId} - You can only call end() on a span once.`,
+      );
       return;
     }
     if (endTime === undefined) {
@@ -208,6 +213,10 @@ export class ServerSpan implements SdkSpan {
         this.duration = [0, 0];
       }
     }
+    if (this.droppedEventsCount > 0)
+      diag.warn(`Dropped ${this.droppedEventsCount} events because eventCountLimit reached`);
+    if (this.droppedLinksCount > 0)
+      diag.warn(`Dropped ${this.droppedLinksCount} links because linkCountLimit reached`);
     const { processors } = this.owner.settings;
     for (let i = 0; i < processors.length; i++) processors[i]!.onEnding?.(this);
     this.ended = true;
@@ -229,6 +238,9 @@ export class ServerSpan implements SdkSpan {
     }
     if (attributes['exception.type'] || attributes['exception.message'])
       this.addEvent('exception', attributes, time);
+    // The SDK's words, formatted as the SDK formats them (an object shows as [object Object]).
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
+    else diag.warn(`Failed to record an exception ${String(exception)}`);
   }
 
   /** An SDK time: performance.now()-based numbers, epoch milliseconds, Dates, or now. */
@@ -240,9 +252,20 @@ export class ServerSpan implements SdkSpan {
     return addHrTimes(this.startTime, millisToHrTime(performance.now() - this.startedAt));
   }
 
+  /** The SDK's diagnostics, so that a server span reports misuse and limits as any span does. */
   private endedAlready(): boolean {
-    if (this.ended)
-      diag.warn(`operation on ended span ${this.context.traceId}-${this.context.spanId} ignored`);
+    if (this.ended) {
+      const span = `{traceId: ${this.context.traceId}, spanId: ${this.context.spanId}}`;
+      diag.warn(
+        `Cannot execute the operation on ended Span ${span}`,
+        new Error(`Operation attempted on ended Span ${span}`),
+      );
+    }
     return this.ended;
+  }
+
+  private dropAttribute(): void {
+    this.droppedAttributesCount++;
+    if (this.droppedAttributesCount === 1) diag.warn('Dropping extra attributes.');
   }
 }

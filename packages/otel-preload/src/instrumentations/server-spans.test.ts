@@ -4,7 +4,9 @@ import {
   SpanKind,
   SpanStatusCode,
   TraceFlags,
+  DiagLogLevel,
   createContextKey,
+  diag,
   trace,
 } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
@@ -69,6 +71,7 @@ function exercise(span: Span) {
   span.addEvent('first', { a: 1, b: 'longer than five', c: 3 });
   span.addEvent('second', 1_700_000_000_000);
   span.recordException(Object.assign(new Error('boom'), { code: 'E_BOOM' }));
+  span.recordException({} as never);
   span.addLink({ context: trace.getSpanContext(remoteParent)!, attributes: { x: 1, y: 2 } });
   span.addLinks([{ context: trace.getSpanContext(remoteParent)! }]);
   span.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
@@ -76,6 +79,29 @@ function exercise(span: Span) {
   span.end();
   span.setAttribute('after.end', 1);
   span.end();
+}
+
+/** The diagnostics `run` logs, by level, with span ids masked. */
+function diagnosed(run: () => void): string[] {
+  const seen: string[] = [];
+  const log = (level: string) => (message: string) =>
+    seen.push(`${level} ${message.replace(/[0-9a-f]{16,32}/g, 'ID')}`);
+  diag.setLogger(
+    {
+      error: log('error'),
+      warn: log('warn'),
+      info: log('info'),
+      debug: log('debug'),
+      verbose: log('verbose'),
+    },
+    DiagLogLevel.ALL,
+  );
+  try {
+    run();
+  } finally {
+    diag.disable();
+  }
+  return seen;
 }
 
 /** What an exporter reads of a span, ids and times aside. */
@@ -111,8 +137,10 @@ describe('ServerSpans', () => {
       exporter.reset();
       const span = serverSpan(parent);
       expect(span).toBeInstanceOf(ServerSpan);
-      exercise(sdkSpan(parent));
-      exercise(span);
+      const sdkDiagnostics = diagnosed(() => exercise(sdkSpan(parent)));
+      const serverDiagnostics = diagnosed(() => exercise(span));
+      expect(serverDiagnostics).toEqual(sdkDiagnostics);
+      expect(serverDiagnostics.length).toBeGreaterThan(3);
       const [fromSdk, fromServer] = exporter.getFinishedSpans();
       expect(exported(fromServer!)).toEqual(exported(fromSdk!));
       expect(fromServer!.events[0]!.time).toEqual([1_700_000_000, 0]);
