@@ -158,7 +158,7 @@ export function instrumentHttpServers(
     }
     // Attributes go on after the start: the samplers the preload configures decide without
     // them, and a span that is not sampled needs none.
-    const span = spans.start(method, parent);
+    const span = spans.start(method, parent, started);
     if (span instanceof ServerSpan) recordStart(span, req, method, rawMethod, scheme);
     const rpc: RPCMetadata | undefined = options.routesReported()
       ? { type: RPCType.HTTP, span }

@@ -60,9 +60,10 @@ export class ServerSpan implements SdkSpan {
     name: string,
     context: SpanContext,
     parent: SpanContext | undefined,
+    startedAt: number,
   ) {
     const now = Date.now();
-    this.startedAt = performance.now();
+    this.startedAt = startedAt;
     this.offset = now - (this.startedAt + TIME_ORIGIN);
     this.startTime = millisToHrTime(now);
     this.owner = owner;

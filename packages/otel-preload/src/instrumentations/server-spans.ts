@@ -48,9 +48,10 @@ export class ServerSpans {
   /**
    * A server span named `name` under `parent` (a context extracted from the request, or the
    * root context: never one with tracing suppressed), or a non-recording span carrying the
-   * sampler's decision.
+   * sampler's decision. `startedAt` is the performance.now() its duration counts from (the
+   * instrumentation's own reading of the request's start, which the duration histogram uses too).
    */
-  start(name: string, parent: Context): Span {
+  start(name: string, parent: Context, startedAt = performance.now()): Span {
     const { idGenerator, sampler, processors } = this.settings;
     const remote = trace.getSpanContext(parent);
     const parentContext = remote && trace.isSpanContextValid(remote) ? remote : undefined;
@@ -67,7 +68,7 @@ export class ServerSpans {
       : { traceId, spanId, traceFlags };
     if (sampling.decision === SamplingDecision.NOT_RECORD)
       return trace.wrapSpanContext(spanContext);
-    const span = new ServerSpan(this, name, spanContext, parentContext);
+    const span = new ServerSpan(this, name, spanContext, parentContext, startedAt);
     if (sampling.attributes) span.setAttributes(sampling.attributes);
     for (let i = 0; i < processors.length; i++) processors[i]!.onStart(span, parent);
     return span;
