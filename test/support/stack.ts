@@ -47,10 +47,10 @@ export function stackEnv(): StackEnv {
 }
 
 /** Whether the stack was started by a test run that no longer exists. */
-function ownerGone(): boolean {
+function ownerGone(runDir: string): boolean {
   let owner: number;
   try {
-    owner = Number(readFileSync(join(stackEnv().STACK_RUN_DIR, 'owner.pid'), 'utf8'));
+    owner = Number(readFileSync(join(runDir, 'owner.pid'), 'utf8'));
   } catch {
     return false; // started by hand: nobody owns it
   }
@@ -67,8 +67,10 @@ function ownerGone(): boolean {
  * only if this call started it (a stack the developer started stays up).
  */
 export function ensureStack(): { env: StackEnv; release: () => void } {
+  // `env` only prints the configured endpoints: it needs no running stack, so it is asked once.
+  const env = stackEnv();
   let wasRunning = run('status').status === 0;
-  if (wasRunning && ownerGone()) {
+  if (wasRunning && ownerGone(env.STACK_RUN_DIR)) {
     // Left by a run that died moments ago: its watcher is about to stop it, so take it over.
     run('down');
     wasRunning = false;
@@ -80,7 +82,7 @@ export function ensureStack(): { env: StackEnv; release: () => void } {
     if (up.status !== 0) throw new Error(`deploy/local/stack.sh up failed (exit ${up.status})`);
   }
   return {
-    env: stackEnv(),
+    env,
     release: () => {
       if (!wasRunning) run('down');
     },
