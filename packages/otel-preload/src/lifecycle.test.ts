@@ -152,6 +152,31 @@ describe('exported to the gateway', () => {
     );
   });
 
+  it('exports spans and log records as OTLP JSON when the protocol is http/json', async () => {
+    const result = node(
+      [],
+      `const api = require('@opentelemetry/api');
+       api.trace.getTracer('t').startActiveSpan('in json', (span) => {
+         require('@org/otel-preload/logger').createLogger().info('logged in json');
+         span.end();
+       });`,
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_LOGS_EXPORTER: 'otlp',
+        OTEL_BSP_SCHEDULE_DELAY: '60000',
+      },
+    );
+    expect(result.stderr.toString()).toBe('');
+    const span = await until('the span sent as JSON', () =>
+      exportedSpans(dir).find((s) => s.span.name === 'in json'),
+    );
+    const record = await until('the log record sent as JSON', () =>
+      exportedLogRecords(dir).find((r) => r.body?.stringValue === 'logged in json'),
+    );
+    expect(record.spanId).toBe(span.span.spanId);
+  });
+
   it('exports the failed span and a FATAL log record before the process dies as it would', async () => {
     const script = `
       const http = require('node:http');

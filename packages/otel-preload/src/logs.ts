@@ -4,7 +4,7 @@ import { BatchLogProcessor, BatchQueue, batchSettingsFrom } from './export/batch
 import type { PreloadEnv } from './config/env.ts';
 import { logRecordLimits } from './config/env.ts';
 import type { Diagnostics } from './diag.ts';
-import { lazyLogExporter } from './export/lazy.ts';
+import { lazyExporter, logBatches } from './export/lazy.ts';
 import { loadLazy } from './lazy/load.ts';
 
 /**
@@ -20,8 +20,8 @@ export function createLoggerProvider(
   if (!config.OTEL_LOGS_EXPORTER.includes('otlp')) return undefined;
   const { LoggerProvider } = loadLazy('logs');
   const queue = new BatchQueue(
-    lazyLogExporter(config, diag),
-    batchSettingsFrom<ReadableLogRecord>(config, 'log records'),
+    lazyExporter(config, 'logs', diag),
+    batchSettingsFrom(config, 'log records', logBatches(config)),
     diag,
   );
   const provider = new LoggerProvider({

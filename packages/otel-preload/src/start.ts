@@ -34,7 +34,7 @@ import { exceptionAttributes } from './errors.ts';
 import { PooledIdGenerator } from './ids.ts';
 import { BatchQueue, BatchSpanProcessor, batchSettingsFrom } from './export/batch.ts';
 import { exportBeforeDeath } from './export/crash.ts';
-import { lazySpanExporter } from './export/lazy.ts';
+import { lazyExporter, spanBatches } from './export/lazy.ts';
 import { createLoggerProvider } from './logs.ts';
 import { propagatorsFrom, samplerFrom } from './traces.ts';
 
@@ -92,7 +92,11 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
   );
 
   const spanQueue = config.OTEL_TRACES_EXPORTER.includes('otlp')
-    ? new BatchQueue(lazySpanExporter(config, diag), batchSettingsFrom(config, 'spans'), diag)
+    ? new BatchQueue(
+        lazyExporter(config, 'traces', diag),
+        batchSettingsFrom(config, 'spans', spanBatches(config)),
+        diag,
+      )
     : undefined;
   const tracing = {
     resource,

@@ -5,19 +5,42 @@ import type { Resource } from '@opentelemetry/resources';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Diagnostics } from '../diag.ts';
-import type { BatchExporter, BatchSettings } from './batch.ts';
+import type { Batch, BatchExporter, BatchSettings } from './batch.ts';
 import { BatchQueue, pendingResources } from './batch.ts';
 
+/** Numbers encoded as a JSON array; a negative number cannot be encoded. */
+class NumberBatch implements Batch<number> {
+  readonly items: number[] = [];
+  get count(): number {
+    return this.items.length;
+  }
+  add(item: number): void {
+    if (item < 0) throw new Error(`cannot encode ${item}`);
+    this.items.push(item);
+  }
+  ready(): undefined {
+    return undefined;
+  }
+  encode(): Uint8Array {
+    return Buffer.from(JSON.stringify(this.items));
+  }
+}
+
+const numbersOf = (batches: Batch<number>[]) =>
+  batches.flatMap((batch) => JSON.parse(Buffer.from(batch.encode()).toString()) as number[]);
+
 /** Records every batch; answers each export after `delayMs`, or never when undefined. */
-class Recorder implements BatchExporter<number> {
+class Recorder implements BatchExporter {
   readonly batches: number[][] = [];
   readonly suppressed: boolean[] = [];
   private readonly delayMs: number | undefined;
   constructor(delayMs: number | undefined = 0) {
     this.delayMs = delayMs;
   }
-  export(items: number[], done: (result: ExportResult) => void): void {
-    this.batches.push([...items]);
+  export(body: Uint8Array, count: number, done: (result: ExportResult) => void): void {
+    const items = JSON.parse(Buffer.from(body).toString()) as number[];
+    expect(items).toHaveLength(count);
+    this.batches.push(items);
     this.suppressed.push(isTracingSuppressed(context.active()));
     if (this.delayMs !== undefined) setTimeout(() => done({ code: 0 }), this.delayMs);
   }
@@ -36,13 +59,14 @@ class Warnings extends Diagnostics {
   }
 }
 
-const settings = (over: Partial<BatchSettings> = {}): BatchSettings => ({
+const settings = (over: Partial<BatchSettings<number>> = {}): BatchSettings<number> => ({
   maxQueueSize: 10,
   maxExportBatchSize: 4,
   scheduledDelayMillis: 60_000,
   exportTimeoutMillis: 1000,
   queueVariable: 'OTEL_BSP_MAX_QUEUE_SIZE',
   describe: 'spans',
+  newBatch: () => new NumberBatch(),
   ...over,
 });
 
@@ -72,12 +96,28 @@ describe('BatchQueue', () => {
     expect(exporter.batches.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   });
 
+  it('drops an item that cannot be encoded, says so once, and goes on', async () => {
+    const exporter = new Recorder(0);
+    const diag = new Warnings();
+    const queue = new BatchQueue(exporter, settings(), diag);
+    for (const item of [1, -1, 2, -2, 3, 4, 5, 6]) queue.add(item);
+    await queue.flush();
+    // The unencodable items take no place in a batch (four to a batch here).
+    expect(exporter.batches).toEqual([
+      [1, 2, 3, 4],
+      [5, 6],
+    ]);
+    expect(diag.lines.filter((line) => line.includes('could not be encoded'))).toEqual([
+      'dropped spans that could not be encoded: Error: cannot encode -1 (repeats silenced for 60 s)',
+    ]);
+  });
+
   it('hands over the batch in flight with the queue on drain', () => {
     const exporter = new Recorder(undefined); // never answers: the first batch stays in flight
     const queue = new BatchQueue(exporter, settings(), new Warnings());
     for (let i = 0; i < 6; i++) queue.add(i);
     expect(exporter.batches).toEqual([[0, 1, 2, 3]]);
-    expect(queue.drain()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(numbersOf(queue.drain())).toEqual([0, 1, 2, 3, 4, 5]);
     expect(queue.drain()).toEqual([]);
   });
 
@@ -86,7 +126,7 @@ describe('BatchQueue', () => {
     const queue = new BatchQueue(exporter, settings({ scheduledDelayMillis: 20 }), new Warnings());
     queue.add(1);
     queue.add(2);
-    expect(queue.drain()).toEqual([1, 2]);
+    expect(numbersOf(queue.drain())).toEqual([1, 2]);
     queue.add(3);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(exporter.batches).toEqual([[3]]);

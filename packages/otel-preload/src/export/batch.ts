@@ -12,9 +12,23 @@ import type { Resource } from '@opentelemetry/resources';
 import type { PreloadEnv } from '../config/env.ts';
 import type { Diagnostics } from '../diag.ts';
 
-/** What a batch queue hands its items to. */
-export interface BatchExporter<I> {
-  export(items: I[], done: (result: ExportResult) => void): void;
+/**
+ * Items gathered for one export. A batch may encode each item as it is added (spans in
+ * protobuf) or keep the items until {@link encode} (JSON, log records).
+ */
+export interface Batch<I> {
+  readonly count: number;
+  /** Adds an item; throws if it cannot be encoded, leaving the batch as it was. */
+  add(item: I): void;
+  /** What must settle before the batch is encoded (resources still detecting attributes). */
+  ready(): Promise<unknown> | undefined;
+  /** The OTLP request body. */
+  encode(): Uint8Array;
+}
+
+/** What a batch queue hands its encoded batches to. */
+export interface BatchExporter {
+  export(body: Uint8Array, count: number, done: (result: ExportResult) => void): void;
   shutdown(): Promise<void>;
 }
 
@@ -27,17 +41,15 @@ export interface BatchSettings<I = unknown> {
   queueVariable: string;
   /** What the items are, for messages ("spans", "log records"). */
   describe: string;
-  /** What must settle before a batch is exported (resources still detecting attributes). */
-  ready?: (items: I[]) => Promise<unknown> | undefined;
+  /** A new, empty batch. */
+  newBatch: () => Batch<I>;
 }
 
-/**
- * The queue settings of spans (OTEL_BSP_*) or log records (OTEL_BLRP_*), waiting for resources
- * still detecting attributes.
- */
-export function batchSettingsFrom<I extends { readonly resource: Resource }>(
+/** The queue settings of spans (OTEL_BSP_*) or log records (OTEL_BLRP_*). */
+export function batchSettingsFrom<I>(
   config: PreloadEnv,
   kind: 'spans' | 'log records',
+  newBatch: () => Batch<I>,
 ): BatchSettings<I> {
   const prefix = kind === 'spans' ? 'OTEL_BSP' : 'OTEL_BLRP';
   return {
@@ -47,7 +59,7 @@ export function batchSettingsFrom<I extends { readonly resource: Resource }>(
     exportTimeoutMillis: config[`${prefix}_EXPORT_TIMEOUT`],
     queueVariable: `${prefix}_MAX_QUEUE_SIZE`,
     describe: kind,
-    ready: pendingResources,
+    newBatch,
   };
 }
 
@@ -68,25 +80,57 @@ export function pendingResources(
   return pending && Promise.all(pending.values());
 }
 
+/** A batch that keeps its items and encodes them all at once when exported. */
+export class ItemBatch<I extends { readonly resource: Resource }> implements Batch<I> {
+  readonly items: I[] = [];
+  private readonly encodeItems: (items: readonly I[]) => Uint8Array;
+
+  constructor(encodeItems: (items: readonly I[]) => Uint8Array) {
+    this.encodeItems = encodeItems;
+  }
+
+  get count(): number {
+    return this.items.length;
+  }
+
+  add(item: I): void {
+    this.items.push(item);
+  }
+
+  ready(): Promise<unknown> | undefined {
+    return pendingResources(this.items);
+  }
+
+  encode(): Uint8Array {
+    return this.encodeItems(this.items);
+  }
+}
+
 /**
  * A bounded queue exported in batches, one export at a time: a full queue drops new items (and
- * says so, rate-limited), an export that outlives its timeout is given up on, and every export
- * runs with tracing suppressed so the exporter's own requests are never traced. `drain` hands
- * over what is queued for a last synchronous export when the process is about to die.
+ * says so, rate-limited), an item that cannot be encoded is dropped (and said so), an export
+ * that outlives its timeout is given up on, and every export runs with tracing suppressed so
+ * the exporter's own requests are never traced. `drain` hands over what is queued for a last
+ * synchronous export when the process is about to die.
  */
 export class BatchQueue<I> {
-  private queue: I[] = [];
+  /** Full batches waiting for their export, oldest first. */
+  private readonly full: Batch<I>[] = [];
+  /** The batch new items go to. */
+  private open: Batch<I> | undefined;
+  /** Items in `full` and `open`. */
+  private queued = 0;
   private timer: NodeJS.Timeout | undefined;
   private exporting: Promise<void> | undefined;
   /** The batch being exported, until its export ends. */
-  private inFlight: I[] | undefined;
+  private inFlight: Batch<I> | undefined;
   private dropped = 0;
   private closed = false;
-  private readonly exporter: BatchExporter<I>;
+  private readonly exporter: BatchExporter;
   private readonly settings: BatchSettings<I>;
   private readonly diag: Diagnostics;
 
-  constructor(exporter: BatchExporter<I>, settings: BatchSettings<I>, diag: Diagnostics) {
+  constructor(exporter: BatchExporter, settings: BatchSettings<I>, diag: Diagnostics) {
     this.exporter = exporter;
     this.settings = settings;
     this.diag = diag;
@@ -94,25 +138,38 @@ export class BatchQueue<I> {
 
   add(item: I): void {
     if (this.closed) return;
-    const { maxQueueSize, maxExportBatchSize, scheduledDelayMillis } = this.settings;
-    if (this.queue.length >= maxQueueSize) {
+    const { maxQueueSize, maxExportBatchSize, scheduledDelayMillis, describe } = this.settings;
+    if (this.queued >= maxQueueSize) {
       this.dropped++;
       this.diag.warnLimited(
-        `${this.settings.describe}-dropped`,
-        `dropped ${this.dropped} ${this.settings.describe} so far: the export queue (${this.settings.queueVariable}=${maxQueueSize}) is full`,
+        `${describe}-dropped`,
+        `dropped ${this.dropped} ${describe} so far: the export queue (${this.settings.queueVariable}=${maxQueueSize}) is full`,
       );
       return;
     }
-    this.queue.push(item);
-    if (this.queue.length >= maxExportBatchSize) this.kick();
-    else this.timer ??= setTimeout(() => this.kick(), scheduledDelayMillis).unref();
+    const batch = (this.open ??= this.settings.newBatch());
+    try {
+      batch.add(item);
+    } catch (error) {
+      this.diag.warnLimited(
+        `${describe}-unencodable`,
+        `dropped ${describe} that could not be encoded: ${String(error)}`,
+      );
+      return;
+    }
+    this.queued++;
+    if (batch.count >= maxExportBatchSize) {
+      this.full.push(batch);
+      this.open = undefined;
+      this.kick();
+    } else this.timer ??= setTimeout(() => this.kick(), scheduledDelayMillis).unref();
   }
 
   /** Exports everything queued; resolves when done (each export bounded by its timeout). */
   async flush(): Promise<void> {
     for (;;) {
       if (this.exporting) await this.exporting;
-      else if (this.queue.length > 0) this.kick();
+      else if (this.queued > 0) this.kick();
       else return;
     }
   }
@@ -127,28 +184,38 @@ export class BatchQueue<I> {
    * Removes and returns everything queued, and the batch being exported (whose export may never
    * finish), for a synchronous last-chance export: sending an item twice beats losing it.
    */
-  drain(): I[] {
+  drain(): Batch<I>[] {
     this.clearTimer();
-    const items = [...(this.inFlight ?? []), ...this.queue.splice(0)];
+    const batches = [this.inFlight, ...this.full.splice(0), this.open].filter(
+      (batch): batch is Batch<I> => batch !== undefined && batch.count > 0,
+    );
     this.inFlight = undefined;
-    return items;
+    this.open = undefined;
+    this.queued = 0;
+    return batches;
   }
 
   private kick(): void {
     this.clearTimer();
-    if (this.exporting || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.settings.maxExportBatchSize);
+    if (this.exporting) return;
+    let batch = this.full.shift();
+    if (batch === undefined && this.open !== undefined && this.open.count > 0) {
+      batch = this.open;
+      this.open = undefined;
+    }
+    if (batch === undefined) return;
+    this.queued -= batch.count;
     this.inFlight = batch;
     this.exporting = this.send(batch).finally(() => {
       this.exporting = undefined;
       this.inFlight = undefined;
-      if (this.queue.length >= this.settings.maxExportBatchSize) this.kick();
-      else if (this.queue.length > 0)
+      if (this.full.length > 0) this.kick();
+      else if (this.queued > 0)
         this.timer ??= setTimeout(() => this.kick(), this.settings.scheduledDelayMillis).unref();
     });
   }
 
-  private send(batch: I[]): Promise<void> {
+  private send(batch: Batch<I>): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, this.settings.exportTimeoutMillis).unref();
       const done = () => {
@@ -157,7 +224,10 @@ export class BatchQueue<I> {
       };
       const run = () => {
         try {
-          context.with(suppressTracing(context.active()), () => this.exporter.export(batch, done));
+          const body = batch.encode();
+          context.with(suppressTracing(context.active()), () =>
+            this.exporter.export(body, batch.count, done),
+          );
         } catch (error) {
           this.diag.warnLimited(
             `${this.settings.describe}-export-error`,
@@ -166,7 +236,7 @@ export class BatchQueue<I> {
           done();
         }
       };
-      const ready = this.settings.ready?.(batch);
+      const ready = batch.ready();
       if (ready) void ready.then(run, run);
       else run();
     });

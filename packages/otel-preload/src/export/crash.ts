@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { PreloadEnv } from '../config/env.ts';
-import { loadLazy } from '../lazy/load.ts';
-import type { BatchQueue } from './batch.ts';
+import type { Batch, BatchQueue } from './batch.ts';
 import type { CrashRequest } from './crash-sender.ts';
 import { settingsFor } from './lazy.ts';
 
@@ -26,31 +25,31 @@ export function exportBeforeDeath(
   queues: CrashQueues,
   timeoutMs: number,
 ): void {
-  const lazy = loadLazy('otlp-exporter');
   const requests: CrashRequest[] = [];
-  const add = (
-    signal: 'traces' | 'logs',
-    items: readonly unknown[],
-    encode: (json: boolean) => Uint8Array,
-  ) => {
-    if (items.length === 0) return;
+  const add = (signal: 'traces' | 'logs', batches: readonly Batch<unknown>[]) => {
+    if (batches.length === 0) return;
     const settings = settingsFor(config, signal);
-    const body = Buffer.from(encode(settings.contentType === 'application/json'));
-    requests.push({
-      url: settings.url,
-      headers: { ...settings.headers, 'content-type': settings.contentType },
-      body: body.toString('base64'),
-      tls: {
-        ca: settings.certificateFile,
-        key: settings.clientKeyFile,
-        cert: settings.clientCertificateFile,
-      },
-    });
+    for (const batch of batches) {
+      let body: Buffer;
+      try {
+        body = Buffer.from(batch.encode());
+      } catch {
+        continue; // what cannot be encoded cannot be sent; the rest still can
+      }
+      requests.push({
+        url: settings.url,
+        headers: { ...settings.headers, 'content-type': settings.contentType },
+        body: body.toString('base64'),
+        tls: {
+          ca: settings.certificateFile,
+          key: settings.clientKeyFile,
+          cert: settings.clientCertificateFile,
+        },
+      });
+    }
   };
-  const spans = queues.spans?.drain() ?? [];
-  add('traces', spans, (json) => lazy.encodeSpans(spans, json));
-  const logs = queues.logs?.drain() ?? [];
-  add('logs', logs, (json) => lazy.encodeLogs(logs, json));
+  add('traces', queues.spans?.drain() ?? []);
+  add('logs', queues.logs?.drain() ?? []);
   if (requests.length === 0) return;
   spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'crash-sender.cjs')], {
     input: JSON.stringify({ deadlineMs: timeoutMs, requests }),

@@ -1,76 +1,77 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
-import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import {
   decodePartialSuccess,
   encodeLogsRequest,
   encodeLogsRequestJson,
-  encodeTraceRequest,
   encodeTraceRequestJson,
 } from '@org/otlp';
+import type { Batch, BatchExporter } from './batch.ts';
+import { ItemBatch } from './batch.ts';
 import { Grouper } from './convert.ts';
 import { logsToRequest } from './log-records.ts';
 import type { OtlpHttpSettings } from './otlp-http.ts';
 import { OtlpHttpClient } from './otlp-http.ts';
+import { ProtobufSpans } from './proto-spans.ts';
 import { spansToRequest } from './spans.ts';
 
 /** Called when the receiver accepted a request but rejected some of its items (partial success). */
 export type RejectedHandler = (rejected: number, message: string) => void;
 
-/** How one signal's items become a request body, and which signal's response answers. */
-interface Signal<I> {
-  name: 'traces' | 'logs';
-  encode(items: readonly I[], grouper: Grouper, json: boolean): Uint8Array;
+/** Makes the batches of one signal in one encoding. */
+export interface BatchCodec<I> {
+  batch(): Batch<I>;
 }
 
-const TRACES: Signal<ReadableSpan> = {
-  name: 'traces',
-  encode: (spans, grouper, json) => {
-    const request = spansToRequest(spans, grouper);
-    return json ? Buffer.from(encodeTraceRequestJson(request)) : encodeTraceRequest(request);
-  },
-};
+/**
+ * Span batches: protobuf ones encode each span as it ends ({@link ProtobufSpans}); JSON ones
+ * keep the spans and convert them when exported.
+ */
+export function spanCodec(json: boolean): BatchCodec<ReadableSpan> {
+  if (!json) return new ProtobufSpans();
+  const grouper = new Grouper();
+  return {
+    batch: () =>
+      new ItemBatch((spans) => Buffer.from(encodeTraceRequestJson(spansToRequest(spans, grouper)))),
+  };
+}
 
-const LOGS: Signal<ReadableLogRecord> = {
-  name: 'logs',
-  encode: (records, grouper, json) => {
-    const request = logsToRequest(records, grouper);
-    return json ? Buffer.from(encodeLogsRequestJson(request)) : encodeLogsRequest(request);
-  },
-};
+/** Log record batches, converted and encoded when exported. */
+export function logCodec(json: boolean): BatchCodec<ReadableLogRecord> {
+  const grouper = new Grouper();
+  return {
+    batch: () =>
+      new ItemBatch((records) => {
+        const request = logsToRequest(records, grouper);
+        return json ? Buffer.from(encodeLogsRequestJson(request)) : encodeLogsRequest(request);
+      }),
+  };
+}
 
 /**
- * OTLP/HTTP exporter on the project's own codec: items are converted once, encoded in one pass
- * (protobuf or JSON) and posted over keep-alive connections, with the OTLP retry and
- * partial-success rules shared with the gateway (@org/otlp).
+ * Posts encoded OTLP request bodies of one signal over keep-alive connections, with the OTLP
+ * retry and partial-success rules shared with the gateway (@org/otlp).
  */
-class OtlpHttpExporter<I> {
+class OtlpHttpExporter implements BatchExporter {
   private readonly client: OtlpHttpClient;
   private readonly json: boolean;
-  private readonly grouper = new Grouper();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly signal: Signal<I>;
+  private readonly signal: 'traces' | 'logs';
   private readonly onRejected: RejectedHandler;
 
-  constructor(signal: Signal<I>, settings: OtlpHttpSettings, onRejected: RejectedHandler) {
+  constructor(signal: 'traces' | 'logs', settings: OtlpHttpSettings, onRejected: RejectedHandler) {
     this.signal = signal;
     this.client = new OtlpHttpClient(settings);
     this.json = settings.contentType === 'application/json';
     this.onRejected = onRejected;
   }
 
-  export(items: I[], done: (result: ExportResult) => void): void {
-    let payload: Uint8Array;
-    try {
-      payload = this.signal.encode(items, this.grouper, this.json);
-    } catch (error) {
-      done({ code: ExportResultCode.FAILED, error: error as Error });
-      return;
-    }
-    const sending = this.client.export(payload).then(
-      (body) => {
-        this.checkPartialSuccess(body);
+  export(body: Uint8Array, _count: number, done: (result: ExportResult) => void): void {
+    const sending = this.client.export(body).then(
+      (response) => {
+        this.checkPartialSuccess(response);
         done({ code: ExportResultCode.SUCCESS });
       },
       (error: Error) => done({ code: ExportResultCode.FAILED, error }),
@@ -92,7 +93,7 @@ class OtlpHttpExporter<I> {
   private checkPartialSuccess(body: Buffer): void {
     if (body.length === 0) return;
     try {
-      const partial = decodePartialSuccess(this.signal.name, body, this.json);
+      const partial = decodePartialSuccess(this.signal, body, this.json);
       if (partial && (partial.rejected > 0n || partial.message !== ''))
         this.onRejected(Number(partial.rejected), partial.message);
     } catch {
@@ -101,28 +102,11 @@ class OtlpHttpExporter<I> {
   }
 }
 
-/** A span exporter posting to `settings.url`. */
-export function createSpanExporter(
+/** An exporter posting one signal's request bodies to `settings.url`. */
+export function createExporter(
+  signal: 'traces' | 'logs',
   settings: OtlpHttpSettings,
   onRejected: RejectedHandler,
-): SpanExporter {
-  return new OtlpHttpExporter(TRACES, settings, onRejected);
-}
-
-/** A log record exporter posting to `settings.url`. */
-export function createLogExporter(
-  settings: OtlpHttpSettings,
-  onRejected: RejectedHandler,
-): LogRecordExporter {
-  return new OtlpHttpExporter(LOGS, settings, onRejected);
-}
-
-/** Spans as one encoded OTLP request body, for the last-chance export at a crash. */
-export function encodeSpans(spans: readonly ReadableSpan[], json: boolean): Uint8Array {
-  return TRACES.encode(spans, new Grouper(), json);
-}
-
-/** Log records as one encoded OTLP request body, for the last-chance export at a crash. */
-export function encodeLogs(records: readonly ReadableLogRecord[], json: boolean): Uint8Array {
-  return LOGS.encode(records, new Grouper(), json);
+): BatchExporter & { forceFlush(): Promise<void> } {
+  return new OtlpHttpExporter(signal, settings, onRejected);
 }

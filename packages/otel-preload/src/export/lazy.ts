@@ -1,20 +1,19 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
-import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { PreloadEnv } from '../config/env.ts';
 import { otlpExporterSettings } from '../config/env.ts';
 import type { Diagnostics } from '../diag.ts';
 import { loadLazy } from '../lazy/load.ts';
-import type { RejectedHandler } from './exporter.ts';
+import type { Batch, BatchExporter } from './batch.ts';
+import type { BatchCodec, RejectedHandler } from './exporter.ts';
 import type { OtlpHttpSettings } from './otlp-http.ts';
 
 type Signal = 'traces' | 'logs';
 
-interface Exporter<I> {
-  export(items: I[], done: (result: ExportResult) => void): void;
-  shutdown(): Promise<void>;
-  forceFlush?(): Promise<void>;
+interface Exporter extends BatchExporter {
+  forceFlush(): Promise<void>;
 }
 
 /** The OTLP/HTTP settings of one signal, per-signal variables over generic ones. */
@@ -27,29 +26,29 @@ export function settingsFor(config: PreloadEnv, signal: Signal): OtlpHttpSetting
 }
 
 /**
- * An exporter created on its first export rather than at startup (the codec and the HTTP client
- * load then). Failures and partial successes cost one rate-limited warning each; a failed batch
- * is dropped after the export timeout, never retried without bound.
+ * An exporter created on its first export rather than at startup (the HTTP client loads
+ * then). Failures and partial successes cost one rate-limited warning each; a failed batch is
+ * dropped after the export timeout, never retried without bound.
  */
-class LazyExporter<I> implements Exporter<I> {
-  private exporter: Exporter<I> | undefined;
-  private readonly create: () => Exporter<I>;
+class LazyExporter implements Exporter {
+  private exporter: Exporter | undefined;
+  private readonly create: () => Exporter;
   private readonly describe: string;
   private readonly diag: Diagnostics;
 
-  constructor(create: () => Exporter<I>, describe: string, diag: Diagnostics) {
+  constructor(create: () => Exporter, describe: string, diag: Diagnostics) {
     this.create = create;
     this.describe = describe;
     this.diag = diag;
   }
 
-  export(items: I[], done: (result: ExportResult) => void): void {
+  export(body: Uint8Array, count: number, done: (result: ExportResult) => void): void {
     this.exporter ??= this.create();
-    this.exporter.export(items, (result) => {
+    this.exporter.export(body, count, (result) => {
       if (result.code !== ExportResultCode.SUCCESS) {
         this.diag.warnLimited(
           `${this.describe}-export`,
-          `could not export ${items.length} ${this.describe}: ${result.error?.message ?? 'failed'}`,
+          `could not export ${count} ${this.describe}: ${result.error?.message ?? 'failed'}`,
         );
       }
       done(result);
@@ -61,7 +60,7 @@ class LazyExporter<I> implements Exporter<I> {
   }
 
   forceFlush(): Promise<void> {
-    return this.exporter?.forceFlush?.() ?? Promise.resolve();
+    return this.exporter?.forceFlush() ?? Promise.resolve();
   }
 }
 
@@ -73,28 +72,34 @@ const rejectedWarning =
       `the receiver rejected ${rejected} ${what}: ${message || 'no reason given'}`,
     );
 
-/** The OTLP span exporter the preload's batch processor uses. */
-export function lazySpanExporter(config: PreloadEnv, diag: Diagnostics): SpanExporter {
-  return new LazyExporter<ReadableSpan>(
+/** The OTLP exporter of one signal, for the preload's batch queue. */
+export function lazyExporter(config: PreloadEnv, signal: Signal, diag: Diagnostics): Exporter {
+  const describe = signal === 'traces' ? 'spans' : 'log records';
+  return new LazyExporter(
     () =>
-      loadLazy('otlp-exporter').createSpanExporter(
-        settingsFor(config, 'traces'),
-        rejectedWarning(diag, 'spans'),
+      loadLazy('otlp-exporter').createExporter(
+        signal,
+        settingsFor(config, signal),
+        rejectedWarning(diag, describe),
       ),
-    'spans',
+    describe,
     diag,
   );
 }
 
-/** The OTLP log record exporter the preload's batch processor uses. */
-export function lazyLogExporter(config: PreloadEnv, diag: Diagnostics): LogRecordExporter {
-  return new LazyExporter<ReadableLogRecord>(
-    () =>
-      loadLazy('otlp-exporter').createLogExporter(
-        settingsFor(config, 'logs'),
-        rejectedWarning(diag, 'log records'),
-      ),
-    'log records',
-    diag,
-  );
+/**
+ * New batches of spans in the configured OTLP encoding; the codec loads with the first batch,
+ * at the first sampled span's end.
+ */
+export function spanBatches(config: PreloadEnv): () => Batch<ReadableSpan> {
+  const json = settingsFor(config, 'traces').contentType === 'application/json';
+  let codec: BatchCodec<ReadableSpan> | undefined;
+  return () => (codec ??= loadLazy('otlp-exporter').spanCodec(json)).batch();
+}
+
+/** New batches of log records in the configured OTLP encoding. */
+export function logBatches(config: PreloadEnv): () => Batch<ReadableLogRecord> {
+  const json = settingsFor(config, 'logs').contentType === 'application/json';
+  let codec: BatchCodec<ReadableLogRecord> | undefined;
+  return () => (codec ??= loadLazy('otlp-exporter').logCodec(json)).batch();
 }

@@ -1,7 +1,2 @@
-// Loaded on the first span or log export, not at startup (see load.ts).
-export {
-  createLogExporter,
-  createSpanExporter,
-  encodeLogs,
-  encodeSpans,
-} from '../export/exporter.ts';
+// Loaded on the first span or log record to export, not at startup (see load.ts).
+export { createExporter, logCodec, spanCodec } from '../export/exporter.ts';

@@ -1,0 +1,295 @@
+import { Buffer } from 'node:buffer';
+
+/** Buffer's native UTF-8 writer, which the typings do not declare. */
+interface WritableBuffer extends Buffer {
+  utf8Write(value: string, offset: number, length?: number): number;
+}
+
+const TWO_32 = 2 ** 32;
+const TWO_23 = 2 ** 23;
+const INT64_LIMIT = 2 ** 63;
+/** Attribute keys are few and repeat on every span: each is encoded once, up to this many. */
+const MAX_CACHED_KEYS = 1024;
+/** hex digit → value, 255 for anything else. */
+const HEX = new Uint8Array(128).fill(255);
+for (let i = 0; i < 10; i++) HEX[48 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEX[97 + i] = 10 + i;
+  HEX[65 + i] = 10 + i;
+}
+
+export function varintSize(value: number): number {
+  let n = 1;
+  while (value >= 128) {
+    value = Math.floor(value / 128);
+    n++;
+  }
+  return n;
+}
+
+/**
+ * A growable protobuf output written in one pass: a length-delimited field reserves room for its
+ * length ({@link open}), its body is written, and {@link close} fills the length in, moving the
+ * body when the length needs more or fewer bytes than reserved. Fields are written canonically:
+ * in field-number order, proto3 defaults left out, so the bytes equal the @org/otlp encoder's.
+ */
+export class ProtoOut {
+  buf: WritableBuffer;
+  pos = 0;
+  private readonly keys: Map<string, Buffer>;
+
+  constructor(capacity: number, keys: Map<string, Buffer> = new Map()) {
+    this.buf = Buffer.allocUnsafe(capacity) as WritableBuffer;
+    this.keys = keys;
+  }
+
+  /** Makes room for `n` more bytes. */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let capacity = Math.max(64, this.buf.length * 2);
+    while (capacity < this.pos + n) capacity *= 2;
+    const grown = Buffer.allocUnsafe(capacity) as WritableBuffer;
+    this.buf.copy(grown, 0, 0, this.pos);
+    this.buf = grown;
+  }
+
+  /** The bytes written so far (a view, not a copy). */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  byte(value: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = value;
+  }
+
+  /** A non-negative integer up to 2^53 as a varint. */
+  varint(value: number): void {
+    this.ensure(8);
+    const buf = this.buf;
+    let pos = this.pos;
+    while (value >= 128) {
+      buf[pos++] = (value % 128) | 0x80;
+      value = Math.floor(value / 128);
+    }
+    buf[pos++] = value;
+    this.pos = pos;
+  }
+
+  /** `tag` then the varint `value`, unless it is 0 (the proto3 default). */
+  uint(tag: number, value: number): void {
+    if (value === 0) return;
+    this.byte(tag);
+    this.varint(value);
+  }
+
+  fixed32(value: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(value >>> 0, this.pos);
+    this.pos += 4;
+  }
+
+  /**
+   * An SDK `[seconds, nanoseconds]` time as fixed64 nanoseconds, without BigInt: seconds ×
+   * 1953125 is exact in a double, and × 512 more (1e9 in all) is a shift across the two words.
+   */
+  time(tag: number, time: readonly [number, number]): void {
+    const [seconds, nanos] = time;
+    if (seconds === 0 && nanos === 0) return;
+    const scaled = seconds * 1953125;
+    const high = Math.floor(scaled / TWO_23);
+    const low = (scaled - high * TWO_23) * 512 + nanos;
+    const carry = Math.floor(low / TWO_32);
+    this.byte(tag);
+    this.ensure(8);
+    this.buf.writeUInt32LE(low - carry * TWO_32, this.pos);
+    this.buf.writeUInt32LE((high + carry) >>> 0, this.pos + 4);
+    this.pos += 8;
+  }
+
+  /** Starts a length-delimited field: writes `tag`, reserves `reserved` bytes for the length. */
+  open(tag: number, reserved = 1): number {
+    this.ensure(1 + reserved);
+    this.buf[this.pos] = tag;
+    this.pos += 1 + reserved;
+    return this.pos;
+  }
+
+  /** Ends the field {@link open} started at `start` with the same `reserved`. */
+  close(start: number, reserved = 1): void {
+    const length = this.pos - start;
+    const needed = varintSize(length);
+    if (needed !== reserved) {
+      this.ensure(needed - reserved);
+      this.buf.copyWithin(start + needed - reserved, start, this.pos);
+      this.pos += needed - reserved;
+      start += needed - reserved;
+    }
+    let at = start - needed;
+    let value = length;
+    while (value >= 128) {
+      this.buf[at++] = (value % 128) | 0x80;
+      value = Math.floor(value / 128);
+    }
+    this.buf[at] = value;
+  }
+
+  /** `tag` and a string, unless it is empty. */
+  str(tag: number, value: string): void {
+    if (value === '') return;
+    this.byte(tag);
+    this.string(value);
+  }
+
+  /** A string with its length prefix. */
+  string(value: string): void {
+    const length = value.length;
+    // At most 3 bytes per UTF-16 unit: up to 42 units, the length fits one byte.
+    if (length < 43) {
+      this.ensure(1 + 3 * length);
+      const buf = this.buf;
+      const at = this.pos;
+      let pos = at + 1;
+      let i = 0;
+      for (; i < length; i++) {
+        const code = value.charCodeAt(i);
+        if (code >= 0x80) break;
+        buf[pos++] = code;
+      }
+      if (i < length) pos = at + 1 + buf.utf8Write(value, at + 1);
+      buf[at] = pos - at - 1;
+      this.pos = pos;
+      return;
+    }
+    const bytes = Buffer.byteLength(value, 'utf8');
+    this.varint(bytes);
+    this.ensure(bytes);
+    this.pos += this.buf.utf8Write(value, this.pos, bytes);
+  }
+
+  /** `tag` and a hex trace or span id as bytes, unless it is empty. */
+  id(tag: number, hex: string): void {
+    const length = hex.length >>> 1;
+    if (length === 0) return;
+    this.ensure(2 + length);
+    const buf = this.buf;
+    let pos = this.pos + 2;
+    for (let i = 0; i < length; i++) {
+      const high = HEX[hex.charCodeAt(2 * i)] ?? 255;
+      const low = HEX[hex.charCodeAt(2 * i + 1)] ?? 255;
+      // Not hex (a link to a malformed context): as Buffer.from(hex, 'hex'), up to the first bad pair.
+      if (high === 255 || low === 255) {
+        if (i === 0) return;
+        this.buf[this.pos] = tag;
+        this.buf[this.pos + 1] = i;
+        this.pos += 2 + i;
+        return;
+      }
+      buf[pos++] = high * 16 + low;
+    }
+    buf[this.pos] = tag;
+    buf[this.pos + 1] = length;
+    this.pos = pos;
+  }
+
+  /** Each defined attribute as a KeyValue under `tag`. */
+  attributes(tag: number, attributes: Readonly<Record<string, unknown>>): void {
+    for (const key in attributes) {
+      const value = attributes[key];
+      if (value === undefined) continue;
+      const start = this.open(tag);
+      this.key(key);
+      const valueStart = this.open(0x12);
+      this.anyValue(value);
+      this.close(valueStart);
+      this.close(start);
+    }
+  }
+
+  /** A KeyValue's key field, from the cache of encoded keys. */
+  private key(key: string): void {
+    let encoded = this.keys.get(key);
+    if (encoded === undefined) {
+      if (key === '') return;
+      const out = new ProtoOut(key.length * 3 + 8);
+      out.str(0x0a, key);
+      encoded = Buffer.from(out.bytes());
+      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, encoded);
+    }
+    this.ensure(encoded.length);
+    encoded.copy(this.buf, this.pos);
+    this.pos += encoded.length;
+  }
+
+  /**
+   * The body of an AnyValue, as @org/otlp's conversion maps values: integers that fit int64 as
+   * int_value, other numbers as double_value, arrays element-wise, byte arrays as bytes_value,
+   * plain objects as key-value lists; null and anything else as the empty value.
+   */
+  anyValue(value: unknown): void {
+    switch (typeof value) {
+      case 'string':
+        this.byte(0x0a);
+        this.string(value);
+        return;
+      case 'number':
+        if (Number.isInteger(value) && Math.abs(value) < INT64_LIMIT) {
+          this.byte(0x18);
+          if (value >= 0 && value <= Number.MAX_SAFE_INTEGER) this.varint(value);
+          else this.varint64(BigInt(value));
+        } else {
+          this.byte(0x21);
+          this.ensure(8);
+          this.buf.writeDoubleLE(value, this.pos);
+          this.pos += 8;
+        }
+        return;
+      case 'boolean':
+        this.byte(0x10);
+        this.byte(value ? 1 : 0);
+        return;
+      case 'bigint':
+        this.byte(0x18);
+        this.varint64(value);
+        return;
+      case 'object': {
+        if (value === null) return;
+        if (Array.isArray(value)) {
+          const start = this.open(0x2a);
+          for (let i = 0; i < value.length; i++) {
+            const item = this.open(0x0a);
+            this.anyValue(value[i]);
+            this.close(item);
+          }
+          this.close(start);
+          return;
+        }
+        if (value instanceof Uint8Array) {
+          this.byte(0x3a);
+          this.varint(value.length);
+          this.ensure(value.length);
+          this.buf.set(value, this.pos);
+          this.pos += value.length;
+          return;
+        }
+        const start = this.open(0x32);
+        this.attributes(0x0a, value as Record<string, unknown>);
+        this.close(start);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** A 64-bit integer (two's complement when negative) as a varint. */
+  private varint64(value: bigint): void {
+    let v = BigInt.asUintN(64, value);
+    this.ensure(10);
+    while (v >= 128n) {
+      this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
+      v >>= 7n;
+    }
+    this.buf[this.pos++] = Number(v);
+  }
+}
