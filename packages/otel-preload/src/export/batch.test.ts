@@ -112,6 +112,40 @@ describe('BatchQueue', () => {
     ]);
   });
 
+  it('drops items, says so and never throws, when no batch can be made', async () => {
+    const exporter = new Recorder(0);
+    const diag = new Warnings();
+    const failing = settings({
+      newBatch: () => {
+        throw new Error('lazy-otlp-exporter.cjs not found');
+      },
+    });
+    const queue = new BatchQueue(exporter, failing, diag);
+    expect(() => queue.add(1)).not.toThrow();
+    await queue.flush();
+    expect(exporter.batches).toEqual([]);
+    expect(diag.lines[0]).toContain('lazy-otlp-exporter.cjs not found');
+  });
+
+  it('exports a batch whose resources cannot say whether they are complete', async () => {
+    const exporter = new Recorder(0);
+    const queue = new BatchQueue(
+      exporter,
+      settings({
+        newBatch: () =>
+          Object.assign(new NumberBatch(), {
+            ready: () => {
+              throw new Error('resource without waitForAsyncAttributes');
+            },
+          }),
+      }),
+      new Warnings(),
+    );
+    queue.add(1);
+    await queue.flush();
+    expect(exporter.batches).toEqual([[1]]);
+  });
+
   it('hands over the batch in flight with the queue on drain', () => {
     const exporter = new Recorder(undefined); // never answers: the first batch stays in flight
     const queue = new BatchQueue(exporter, settings(), new Warnings());

@@ -147,8 +147,9 @@ export class BatchQueue<I> {
       );
       return;
     }
-    const batch = (this.open ??= this.settings.newBatch());
+    let batch: Batch<I>;
     try {
+      batch = this.open ??= this.settings.newBatch();
       batch.add(item);
     } catch (error) {
       this.diag.warnLimited(
@@ -236,7 +237,12 @@ export class BatchQueue<I> {
           done();
         }
       };
-      const ready = batch.ready();
+      let ready: Promise<unknown> | undefined;
+      try {
+        ready = batch.ready();
+      } catch {
+        // Resources that cannot say whether they are complete are exported as they are.
+      }
       if (ready) void ready.then(run, run);
       else run();
     });

@@ -1,4 +1,4 @@
-import type { Attributes, HrTime } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import type { InstrumentationScope as SdkScope } from '@opentelemetry/core';
 import type { Resource as SdkResource } from '@opentelemetry/resources';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '@org/otlp';
@@ -97,9 +97,16 @@ export class Grouper {
   }
 }
 
-/** Nanoseconds since the epoch of an SDK `[seconds, nanoseconds]` time. */
-export function nanos(time: HrTime): bigint {
-  return BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
+/**
+ * Nanoseconds since the epoch of an SDK `[seconds, nanoseconds]` time. An app may hand the API
+ * a time with fractions: that one is rounded to the nanosecond rather than failing its batch.
+ */
+export function nanos(time: readonly [number, number]): bigint {
+  const [seconds, nanos] = time;
+  if (Number.isInteger(seconds) && Number.isInteger(nanos))
+    return BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
+  const whole = Math.trunc(seconds);
+  return BigInt(whole) * 1_000_000_000n + BigInt(Math.round((seconds - whole) * 1e9 + nanos));
 }
 
 /** 16 or 8 bytes from a hex trace or span id. */

@@ -15,27 +15,26 @@ export interface CrashQueues {
 }
 
 /**
- * Exports what is queued synchronously, for a process about to die of an uncaught exception
- * (no asynchronous work runs after that). The requests are encoded here and posted by a short
- * child process (`crash-sender.cjs`) this call waits for, at most `timeoutMs`: the crash is
- * delayed by that much at worst, and its exit status is unchanged.
+ * The requests that carry what the queues hold. Protobuf bodies of one signal are joined into
+ * one request (concatenated messages merge their repeated fields); JSON ones go one per batch,
+ * newest first, so the crash's own span and record lead if the deadline cuts the rest off.
  */
-export function exportBeforeDeath(
-  config: PreloadEnv,
-  queues: CrashQueues,
-  timeoutMs: number,
-): void {
+export function crashRequests(config: PreloadEnv, queues: CrashQueues): CrashRequest[] {
   const requests: CrashRequest[] = [];
   const add = (signal: 'traces' | 'logs', batches: readonly Batch<unknown>[]) => {
-    if (batches.length === 0) return;
     const settings = settingsFor(config, signal);
+    const bodies: Buffer[] = [];
     for (const batch of batches) {
-      let body: Buffer;
       try {
-        body = Buffer.from(batch.encode());
+        bodies.push(Buffer.from(batch.encode()));
       } catch {
-        continue; // what cannot be encoded cannot be sent; the rest still can
+        // What cannot be encoded cannot be sent; the rest still can.
       }
+    }
+    if (bodies.length === 0) return;
+    const sent =
+      settings.contentType === 'application/json' ? bodies.reverse() : [Buffer.concat(bodies)];
+    for (const body of sent) {
       requests.push({
         url: settings.url,
         headers: { ...settings.headers, 'content-type': settings.contentType },
@@ -50,6 +49,21 @@ export function exportBeforeDeath(
   };
   add('traces', queues.spans?.drain() ?? []);
   add('logs', queues.logs?.drain() ?? []);
+  return requests;
+}
+
+/**
+ * Exports what is queued synchronously, for a process about to die of an uncaught exception
+ * (no asynchronous work runs after that). The requests are encoded here and posted by a short
+ * child process (`crash-sender.cjs`) this call waits for, at most `timeoutMs`: the crash is
+ * delayed by that much at worst, and its exit status is unchanged.
+ */
+export function exportBeforeDeath(
+  config: PreloadEnv,
+  queues: CrashQueues,
+  timeoutMs: number,
+): void {
+  const requests = crashRequests(config, queues);
   if (requests.length === 0) return;
   spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'crash-sender.cjs')], {
     input: JSON.stringify({ deadlineMs: timeoutMs, requests }),

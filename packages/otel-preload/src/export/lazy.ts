@@ -93,13 +93,33 @@ export function lazyExporter(config: PreloadEnv, signal: Signal, diag: Diagnosti
  */
 export function spanBatches(config: PreloadEnv): () => Batch<ReadableSpan> {
   const json = settingsFor(config, 'traces').contentType === 'application/json';
-  let codec: BatchCodec<ReadableSpan> | undefined;
-  return () => (codec ??= loadLazy('otlp-exporter').spanCodec(json)).batch();
+  return batchesOf(() => loadLazy('otlp-exporter').spanCodec(json));
 }
 
 /** New batches of log records in the configured OTLP encoding. */
 export function logBatches(config: PreloadEnv): () => Batch<ReadableLogRecord> {
   const json = settingsFor(config, 'logs').contentType === 'application/json';
-  let codec: BatchCodec<ReadableLogRecord> | undefined;
-  return () => (codec ??= loadLazy('otlp-exporter').logCodec(json)).batch();
+  return batchesOf(() => loadLazy('otlp-exporter').logCodec(json));
+}
+
+/**
+ * Batches from a codec loaded on first use. A codec that fails to load (its bundle file missing
+ * from a deployment) fails every batch with the same error, without trying the load again on
+ * every item; the queue drops the items and says so.
+ */
+function batchesOf<I>(load: () => BatchCodec<I>): () => Batch<I> {
+  let codec: BatchCodec<I> | undefined;
+  let failure: Error | undefined;
+  return () => {
+    if (codec === undefined) {
+      if (failure !== undefined) throw failure;
+      try {
+        codec = load();
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+        throw failure;
+      }
+    }
+    return codec.batch();
+  };
 }

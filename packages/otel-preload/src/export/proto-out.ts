@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { nanos as toNanos } from './convert.ts';
 
 /** Buffer's native UTF-8 writer, which the typings do not declare. */
 interface WritableBuffer extends Buffer {
@@ -8,6 +9,8 @@ interface WritableBuffer extends Buffer {
 const TWO_32 = 2 ** 32;
 const TWO_23 = 2 ** 23;
 const INT64_LIMIT = 2 ** 63;
+/** Seconds whose product with 1953125 is still exact in a double. */
+const MAX_EXACT_SECONDS = Math.floor(Number.MAX_SAFE_INTEGER / 1953125);
 /** Attribute keys are few and repeat on every span: each is encoded once, up to this many. */
 const MAX_CACHED_KEYS = 1024;
 /** hex digit → value, 255 for anything else. */
@@ -76,11 +79,15 @@ export class ProtoOut {
     this.pos = pos;
   }
 
-  /** `tag` then the varint `value`, unless it is 0 (the proto3 default). */
+  /**
+   * `tag` then the varint `value`, unless it is 0 (the proto3 default); a negative value (an
+   * enum out of range) is sign-extended to ten bytes, as protobuf encodes negative int32s.
+   */
   uint(tag: number, value: number): void {
     if (value === 0) return;
     this.byte(tag);
-    this.varint(value);
+    if (value > 0) this.varint(value);
+    else this.varint64(BigInt(value));
   }
 
   fixed32(value: number): void {
@@ -95,6 +102,22 @@ export class ProtoOut {
    */
   time(tag: number, time: readonly [number, number]): void {
     const [seconds, nanos] = time;
+    if (
+      !Number.isInteger(seconds) ||
+      !Number.isInteger(nanos) ||
+      Math.abs(seconds) > MAX_EXACT_SECONDS ||
+      nanos < 0
+    ) {
+      // Times no clock makes (fractions, negative nanoseconds, past the year 2116), as the
+      // converting encoder writes them.
+      const total = toNanos(time);
+      if (total === 0n) return;
+      this.byte(tag);
+      this.ensure(8);
+      this.buf.writeBigUInt64LE(BigInt.asUintN(64, total), this.pos);
+      this.pos += 8;
+      return;
+    }
     if (seconds === 0 && nanos === 0) return;
     const scaled = seconds * 1953125;
     const high = Math.floor(scaled / TWO_23);
@@ -171,6 +194,17 @@ export class ProtoOut {
   id(tag: number, hex: string): void {
     const length = hex.length >>> 1;
     if (length === 0) return;
+    if (length > 127) {
+      // Not an id at all (a link to a malformed context): the generic path.
+      const bytes = Buffer.from(hex, 'hex');
+      if (bytes.length === 0) return;
+      this.byte(tag);
+      this.varint(bytes.length);
+      this.ensure(bytes.length);
+      this.buf.set(bytes, this.pos);
+      this.pos += bytes.length;
+      return;
+    }
     this.ensure(2 + length);
     const buf = this.buf;
     let pos = this.pos + 2;

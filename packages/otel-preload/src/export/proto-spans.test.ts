@@ -1,5 +1,6 @@
 import type { HrTime, Link, SpanContext } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
 import { TraceState } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { Resource } from '@opentelemetry/resources';
@@ -126,6 +127,7 @@ describe('ProtobufSpans', () => {
       linkTo('4BF92F3577B34DA6A3CE929D0E0E4736', '00F067AA0BA902B7'),
       linkTo('not hex at all', 'abz1'),
       linkTo('abc', '0'),
+      linkTo('ab'.repeat(200), '0123456789abcdef'), // 200 bytes: a two-byte length
       {
         context: {
           traceId: TRACE,
@@ -160,8 +162,115 @@ describe('ProtobufSpans', () => {
       }),
       span({ id: '5555555555555555', status: { code: SpanStatusCode.OK }, resource: resource({}) }),
       span({ id: '6666666666666666', instrumentationScope: { name: '' } }),
+      // Out-of-range enums, as an app can pass them: sign-extended varints.
+      span({
+        id: '9999999999999999',
+        kind: -2 as SpanKind,
+        status: { code: -1 as SpanStatusCode },
+      }),
     ];
     expect(eager(spans).equals(converted(spans))).toBe(true);
+  });
+
+  it('writes times as the converting path does: carries, before 1970, fractions, far future', () => {
+    // Seconds whose low 23 bits of seconds × 1953125, × 512, plus 999999999 nanoseconds,
+    // carry into the high word, and seconds that do not.
+    const carries = (s: number) => ((s * 1953125) % 2 ** 23) * 512 + 999_999_999 >= 2 ** 32;
+    let carrying = 1_700_000_000;
+    while (!carries(carrying)) carrying++;
+    let plain = 1_700_000_000;
+    while (carries(plain)) plain++;
+    const times: [HrTime, HrTime][] = [
+      [
+        [carrying, 999_999_999],
+        [carrying + 1, 0],
+      ],
+      [
+        [plain, 999_999_999],
+        [plain, 999_999_999],
+      ],
+      [
+        [-1, 500_000_000],
+        [-1, -500_000_000],
+      ],
+      [
+        [1_700_000_000.5, 0.4],
+        [1_700_000_001, 0.5],
+      ],
+      [
+        [1_700_000_000_123, 5],
+        [1, -1e9],
+      ],
+    ];
+    const spans = times.map(([startTime, endTime], i) =>
+      span({ id: `${i}`.repeat(16), startTime, endTime }),
+    );
+    expect(eager(spans).equals(converted(spans))).toBe(true);
+    const written = decodeTraceRequest(eager(spans)).resourceSpans[0]!.scopeSpans[0]!.spans;
+    expect(written[0]!.startTimeUnixNano).toBe(BigInt(carrying) * 1_000_000_000n + 999_999_999n);
+    expect(written[3]!.startTimeUnixNano).toBe(1_700_000_000_500_000_000n);
+    expect(written[4]!.endTimeUnixNano).toBe(0n);
+  });
+
+  it('keeps resources and scopes apart when spans of several interleave, across many spans', () => {
+    const other = resource({ 'service.name': 'other' });
+    const jobs = { name: 'jobs' };
+    const places: [Resource, InstrumentationScope][] = [
+      [shop, scope],
+      [other, jobs],
+      [shop, jobs],
+      [shop, scope],
+      [other, scope],
+    ];
+    // 600 spans: each group's output grows several times over its first capacity.
+    const spans = Array.from({ length: 600 }, (_, i) => {
+      const [spanResource, spanScope] = places[i % places.length]!;
+      return span({
+        id: i.toString(16).padStart(16, '0'),
+        resource: spanResource,
+        instrumentationScope: spanScope,
+        attributes: { 'url.path': `/orders/${i}`, 'http.response.status_code': 200 },
+      });
+    });
+    const codec = new ProtobufSpans();
+    expect(eager(spans, codec).equals(converted(spans))).toBe(true);
+    // The next batch starts from the sizes of this one: the same bytes.
+    expect(eager(spans, codec).equals(converted(spans))).toBe(true);
+  });
+
+  it('leaves out a scope whose only span failed to encode', () => {
+    const batch = new ProtobufSpans().batch();
+    const good = span();
+    batch.add(good);
+    const unreadable = span({
+      id: '7777777777777777',
+      instrumentationScope: { name: 'only-failing' },
+      links: [{ context: {} as SpanContext }],
+    });
+    expect(() => batch.add(unreadable)).toThrow();
+    expect(Buffer.from(batch.encode()).equals(converted([good]))).toBe(true);
+  });
+
+  it('refuses a span ended while another is being encoded, and keeps the first intact', () => {
+    const batch = new ProtobufSpans().batch();
+    const inner = span({ id: '1212121212121212' });
+    let refused: unknown;
+    const outer = span({
+      attributes: {
+        get reentrant(): string {
+          try {
+            batch.add(inner);
+          } catch (error) {
+            refused = error;
+          }
+          return 'value';
+        },
+      },
+    });
+    batch.add(outer);
+    expect(String(refused)).toContain('while another was being encoded');
+    expect(batch.count).toBe(1);
+    expect(Buffer.from(batch.encode()).equals(converted([outer]))).toBe(true);
   });
 
   it('leaves nothing of a span that fails to encode, and goes on with the next', () => {

@@ -7,8 +7,14 @@ import { pendingResources } from './batch.ts';
 import { HAS_IS_REMOTE, IS_REMOTE } from './convert.ts';
 import { ProtoOut, varintSize } from './proto-out.ts';
 
-/** Room a scope's spans start with in a batch (a server span encodes to about 400 bytes). */
-const GROUP_CAPACITY = 32 * 1024;
+/**
+ * Room a scope's spans start with in a batch: what that scope's spans took in the last batch
+ * exported, within these bounds (a server span encodes to about 400 bytes).
+ */
+const MIN_GROUP_CAPACITY = 1024;
+const MAX_GROUP_CAPACITY = 1024 * 1024;
+/** Headroom for the short-string path, which reserves three bytes per UTF-16 unit. */
+const FRAMING_SLACK = 256;
 
 /** The spans of one resource and scope in a batch: their `ScopeSpans.spans` fields, encoded. */
 interface SpanGroup {
@@ -28,20 +34,29 @@ export class ProtobufSpans {
   private readonly keys = new Map<string, Buffer>();
   private readonly resources = new WeakMap<Resource, Buffer>();
   private readonly scopes = new WeakMap<InstrumentationScope, Buffer>();
+  /** Bytes each scope's spans took in the last batch exported. */
+  private readonly sizes = new WeakMap<InstrumentationScope, number>();
 
   batch(): ProtobufSpanBatch {
     return new ProtobufSpanBatch(this);
   }
 
-  /** A new output for one group of a batch, sharing the key cache. */
-  output(): ProtoOut {
-    return new ProtoOut(GROUP_CAPACITY, this.keys);
+  /** A new output for one scope's spans in a batch, sharing the key cache. */
+  output(scope: InstrumentationScope): ProtoOut {
+    const last = this.sizes.get(scope) ?? 0;
+    const capacity = Math.min(MAX_GROUP_CAPACITY, Math.max(MIN_GROUP_CAPACITY, last * 1.25));
+    return new ProtoOut(Math.ceil(capacity), this.keys);
   }
 
-  /** An `ExportTraceServiceRequest` of the groups' spans, grouped by resource in first-seen order. */
+  /**
+   * An `ExportTraceServiceRequest` of the groups' spans, grouped by resource in first-seen order.
+   * Groups left empty (their only span failed to encode) are left out.
+   */
   request(groups: readonly SpanGroup[]): Buffer {
     const byResource = new Map<Resource, SpanGroup[]>();
     for (const group of groups) {
+      if (group.out.pos === 0) continue;
+      this.sizes.set(group.scope, group.out.pos);
       const list = byResource.get(group.resource);
       if (list) list.push(group);
       else byResource.set(group.resource, [group]);
@@ -62,7 +77,7 @@ export class ProtobufSpans {
     });
     let total = 0;
     for (const resource of framed) total += field(resource.length);
-    const out = new ProtoOut(total);
+    const out = new ProtoOut(total + FRAMING_SLACK);
     for (const resource of framed) {
       out.byte(0x0a);
       out.varint(resource.length);
@@ -117,6 +132,8 @@ export class ProtobufSpanBatch implements Batch<ReadableSpan> {
   private readonly groups: SpanGroup[] = [];
   /** The group of the last span: consecutive spans mostly share one. */
   private last: SpanGroup | undefined;
+  /** Set while a span is written: code it runs (a getter) must not end another span into it. */
+  private writing = false;
 
   constructor(codec: ProtobufSpans) {
     this.codec = codec;
@@ -124,6 +141,7 @@ export class ProtobufSpanBatch implements Batch<ReadableSpan> {
 
   /** Encodes the span; on failure nothing of it stays in the batch, and the error is thrown. */
   add(span: ReadableSpan): void {
+    if (this.writing) throw new Error('a span ended while another was being encoded');
     let group = this.last;
     if (
       group === undefined ||
@@ -135,11 +153,14 @@ export class ProtobufSpanBatch implements Batch<ReadableSpan> {
     }
     const { out } = group;
     const mark = out.pos;
+    this.writing = true;
     try {
       writeSpan(out, span);
     } catch (error) {
       out.pos = mark;
       throw error;
+    } finally {
+      this.writing = false;
     }
     this.count++;
   }
@@ -160,7 +181,7 @@ export class ProtobufSpanBatch implements Batch<ReadableSpan> {
     const group = {
       resource: span.resource,
       scope: span.instrumentationScope,
-      out: this.codec.output(),
+      out: this.codec.output(span.instrumentationScope),
     };
     this.groups.push(group);
     return group;
