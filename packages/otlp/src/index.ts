@@ -57,6 +57,7 @@ export type {
 } from './types/logs.ts';
 export type { DecodeOptions } from './proto/reader.ts';
 export { decodeTraceRequest, encodeTraceRequest } from './proto/trace.ts';
+export { varintSize } from './proto/writer.ts';
 export { decodeMetricsRequest } from './proto/metrics-decode.ts';
 export { encodeMetricsRequest } from './proto/metrics-encode.ts';
 export { decodeLogsRequest, encodeLogsRequest } from './proto/logs.ts';

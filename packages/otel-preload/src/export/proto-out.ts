@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { varintSize } from '@org/otlp';
 import { nanos as toNanos } from './convert.ts';
 
 /** Buffer's native UTF-8 writer, which the typings do not declare. */
@@ -21,15 +22,6 @@ for (let i = 0; i < 6; i++) {
   HEX[65 + i] = 10 + i;
 }
 
-export function varintSize(value: number): number {
-  let n = 1;
-  while (value >= 128) {
-    value = Math.floor(value / 128);
-    n++;
-  }
-  return n;
-}
-
 /**
  * A growable protobuf output written in one pass: a length-delimited field reserves room for its
  * length ({@link open}), its body is written, and {@link close} fills the length in, moving the
@@ -37,7 +29,7 @@ export function varintSize(value: number): number {
  * in field-number order, proto3 defaults left out, so the bytes equal the @org/otlp encoder's.
  */
 export class ProtoOut {
-  buf: WritableBuffer;
+  private buf: WritableBuffer;
   pos = 0;
   private readonly keys: Map<string, Buffer>;
 
@@ -47,7 +39,7 @@ export class ProtoOut {
   }
 
   /** Makes room for `n` more bytes. */
-  ensure(n: number): void {
+  private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let capacity = Math.max(64, this.buf.length * 2);
     while (capacity < this.pos + n) capacity *= 2;
@@ -69,14 +61,25 @@ export class ProtoOut {
   /** A non-negative integer up to 2^53 as a varint. */
   varint(value: number): void {
     this.ensure(8);
+    this.pos = this.varintAt(this.pos, value);
+  }
+
+  /** Bytes written as they are (already encoded, or a bytes field's body). */
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** Writes a varint at `at` (room checked by the caller); returns the position after it. */
+  private varintAt(at: number, value: number): number {
     const buf = this.buf;
-    let pos = this.pos;
     while (value >= 128) {
-      buf[pos++] = (value % 128) | 0x80;
+      buf[at++] = (value % 128) | 0x80;
       value = Math.floor(value / 128);
     }
-    buf[pos++] = value;
-    this.pos = pos;
+    buf[at++] = value;
+    return at;
   }
 
   /**
@@ -148,13 +151,7 @@ export class ProtoOut {
       this.pos += needed - reserved;
       start += needed - reserved;
     }
-    let at = start - needed;
-    let value = length;
-    while (value >= 128) {
-      this.buf[at++] = (value % 128) | 0x80;
-      value = Math.floor(value / 128);
-    }
-    this.buf[at] = value;
+    this.varintAt(start - needed, length);
   }
 
   /** `tag` and a string, unless it is empty. */
@@ -200,9 +197,7 @@ export class ProtoOut {
       if (bytes.length === 0) return;
       this.byte(tag);
       this.varint(bytes.length);
-      this.ensure(bytes.length);
-      this.buf.set(bytes, this.pos);
-      this.pos += bytes.length;
+      this.raw(bytes);
       return;
     }
     this.ensure(2 + length);
@@ -250,9 +245,7 @@ export class ProtoOut {
       encoded = Buffer.from(out.bytes());
       if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, encoded);
     }
-    this.ensure(encoded.length);
-    encoded.copy(this.buf, this.pos);
-    this.pos += encoded.length;
+    this.raw(encoded);
   }
 
   /**
@@ -301,9 +294,7 @@ export class ProtoOut {
         if (value instanceof Uint8Array) {
           this.byte(0x3a);
           this.varint(value.length);
-          this.ensure(value.length);
-          this.buf.set(value, this.pos);
-          this.pos += value.length;
+          this.raw(value);
           return;
         }
         const start = this.open(0x32);

@@ -5,7 +5,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { Batch } from './batch.ts';
 import { pendingResources } from './batch.ts';
 import { HAS_IS_REMOTE, IS_REMOTE } from './convert.ts';
-import { ProtoOut, varintSize } from './proto-out.ts';
+import { varintSize } from '@org/otlp';
+import { ProtoOut } from './proto-out.ts';
 
 /**
  * Room a scope's spans start with in a batch: what that scope's spans took in the last batch
@@ -83,14 +84,14 @@ export class ProtobufSpans {
       out.varint(resource.length);
       out.byte(0x0a);
       out.varint(resource.body.length);
-      copy(out, resource.body);
+      out.raw(resource.body);
       for (const scope of resource.scopes) {
         out.byte(0x12);
         out.varint(scope.length);
         out.byte(0x0a);
         out.varint(scope.scope.length);
-        copy(out, scope.scope);
-        copy(out, scope.group.out.bytes());
+        out.raw(scope.scope);
+        out.raw(scope.group.out.bytes());
         out.str(0x1a, scope.schemaUrl);
       }
       out.str(0x1a, resource.schemaUrl);
@@ -244,9 +245,3 @@ export function writeSpan(out: ProtoOut, span: ReadableSpan): void {
 const field = (length: number): number => 1 + varintSize(length) + length;
 
 const utf8 = (value: string): number => Buffer.byteLength(value, 'utf8');
-
-function copy(out: ProtoOut, bytes: Uint8Array): void {
-  out.ensure(bytes.length);
-  out.buf.set(bytes, out.pos);
-  out.pos += bytes.length;
-}
