@@ -3,8 +3,11 @@
 // - startup: wall time of `node <flags> -e 0` and of `node <flags> -e "require('http')"`
 //   (median of STARTUP_RUNS each) and the peak RSS (VmHWM) of the latter;
 // - a hello-world HTTP server (bench/hello.cjs) under load from a separate process
-//   (bench/load.ts), traces exported to a local OTLP sink (bench/sink.cjs): requests/s and the
-//   server's peak RSS.
+//   (bench/load.ts), traces exported to a local OTLP sink (bench/sink.cjs, one per instrumented
+//   variant): requests/s and the server's peak RSS. In each round the three servers run side by
+//   side, each is warmed up, and then short load slices alternate between them, so that all three
+//   are measured across the same stretch of time: this machine's speed drifts by ±20% from one
+//   few-second stretch to the next, more than the differences being measured.
 //
 //   node bench/run.ts            print the table
 //   node bench/run.ts --write    also write it into README.md between the bench markers
@@ -19,15 +22,23 @@ import { writeReadmeSection } from '../../../scripts/readme-section.ts';
 import { freePort } from '../test-support/processes.ts';
 
 const STARTUP_RUNS = 15;
-const LOAD_ROUNDS = 7;
-const WARMUP_MS = 1500;
-const LOAD_MS = 5000;
+const LOAD_ROUNDS = 5;
+/**
+ * Load before measuring, per server. V8 is still optimizing the preload's and Node's HTTP paths
+ * 2–3 s into load on this machine (--trace-opt), and a steady state is what is being compared.
+ */
+const WARMUP_MS = 3000;
+const SLICE_MS = 500;
+/** Slices per server per round: 5 s of measured load each. */
+const SLICES_EACH = 10;
 const MAX_REQUESTS = 1_000_000;
 const here = import.meta.dirname;
 const require = createRequire(join(here, '..', 'package.json'));
 
 interface Variant {
   name: string;
+  /** Where its traces go: a sink of its own, so that its delivered spans can be counted. */
+  sinkPort?: number;
   flags: string[];
 }
 
@@ -96,29 +107,40 @@ function sinkCount(port: number): Promise<number> {
  * Spans the sink has received since `before`, once it has them all or the longest export delay
  * (OTEL_BSP_SCHEDULE_DELAY's 5 s default, with room for the export itself) has passed.
  */
-async function delivered(
-  port: number,
-  before: number,
-  expected: number,
-  variant: Variant,
-): Promise<number> {
-  if (variant.flags.length === 0) return 0;
+async function delivered(variant: Variant, before: number, expected: number): Promise<number> {
+  if (variant.sinkPort === undefined) return 0;
   const deadline = performance.now() + 8000;
   for (;;) {
-    const spans = (await sinkCount(port)) - before;
+    const spans = (await sinkCount(variant.sinkPort)) - before;
     if (spans >= expected || performance.now() > deadline) return spans;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
-function load(port: number, ms: number): { ok: number; failed: number; ms: number } {
+interface Loaded {
+  ok: number;
+  failed: number;
+  ms: number;
+  warmup: { ok: number; failed: number };
+}
+
+/** Warms up each server, then alternates load slices between them; one result per port. */
+function load(ports: number[]): Loaded[] {
+  const slices = SLICES_EACH * ports.length;
   const result = spawnSync(
     process.execPath,
-    [join(here, 'load.ts'), String(port), String(ms), String(MAX_REQUESTS)],
-    { encoding: 'utf8', timeout: ms + 30_000 },
+    [
+      join(here, 'load.ts'),
+      String(WARMUP_MS),
+      String(SLICE_MS),
+      String(slices),
+      String(MAX_REQUESTS),
+      ...ports.map(String),
+    ],
+    { encoding: 'utf8', timeout: (WARMUP_MS + SLICE_MS * SLICES_EACH) * ports.length + 30_000 },
   );
   if (result.status !== 0) throw new Error(`load generator failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as { ok: number; failed: number; ms: number };
+  return JSON.parse(result.stdout) as Loaded[];
 }
 
 interface Measured {
@@ -132,18 +154,23 @@ interface Measured {
 }
 
 async function main(): Promise<void> {
-  const sinkPort = await freePort();
-  const sink = await startListening([join(here, 'sink.cjs'), String(sinkPort)], process.env);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     OTEL_SERVICE_NAME: 'hello',
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
     OTEL_TRACES_EXPORTER: 'otlp',
     OTEL_METRICS_EXPORTER: 'prometheus',
     // Cloud detectors make network calls at startup; the preload leaves them off by default.
     OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process,serviceinstance,container',
     OTEL_LOG_LEVEL: 'error',
   };
+  /** A variant's environment: its own sink, and a free port for its Prometheus endpoint. */
+  const envOf = async (variant: Variant): Promise<NodeJS.ProcessEnv> => ({
+    ...env,
+    ...(variant.sinkPort === undefined
+      ? {}
+      : { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${variant.sinkPort}` }),
+    OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
+  });
   const results = new Map<string, Measured>(
     VARIANTS.map((v) => [
       v.name,
@@ -152,7 +179,15 @@ async function main(): Promise<void> {
   );
   const printHwm =
     "require('http');process.on('exit',()=>process.stdout.write(/VmHWM:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status','utf8'))[1]))";
+  const sinks: ChildProcess[] = [];
   try {
+    for (const variant of VARIANTS) {
+      if (variant.flags.length === 0) continue;
+      variant.sinkPort = await freePort();
+      sinks.push(
+        await startListening([join(here, 'sink.cjs'), String(variant.sinkPort)], process.env),
+      );
+    }
     for (let run = 0; run < STARTUP_RUNS; run++) {
       for (const variant of VARIANTS) {
         const r = results.get(variant.name)!;
@@ -162,7 +197,7 @@ async function main(): Promise<void> {
         ] as const) {
           const started = performance.now();
           const out = spawnSync(process.execPath, [...variant.flags, '-e', script], {
-            env: { ...env, OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()) },
+            env: await envOf(variant),
             encoding: 'utf8',
             timeout: 30_000,
           });
@@ -174,33 +209,40 @@ async function main(): Promise<void> {
       }
     }
     for (let round = 0; round < LOAD_ROUNDS; round++) {
-      for (const variant of VARIANTS) {
-        const r = results.get(variant.name)!;
-        const port = await freePort();
-        const before = await sinkCount(sinkPort);
-        const server = await startListening(
-          [...variant.flags, join(here, 'hello.cjs'), String(port)],
-          { ...env, OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()) },
-        );
-        try {
-          const warmup = load(port, WARMUP_MS);
-          const { ok, failed, ms } = load(port, LOAD_MS);
+      const servers: ChildProcess[] = [];
+      try {
+        const ports: number[] = [];
+        const before: number[] = [];
+        for (const variant of VARIANTS) {
+          const port = await freePort();
+          before.push(variant.sinkPort === undefined ? 0 : await sinkCount(variant.sinkPort));
+          servers.push(
+            await startListening(
+              [...variant.flags, join(here, 'hello.cjs'), String(port)],
+              await envOf(variant),
+            ),
+          );
+          ports.push(port);
+        }
+        const loaded = load(ports);
+        for (const [i, variant] of VARIANTS.entries()) {
+          const r = results.get(variant.name)!;
+          const { ok, failed, ms, warmup } = loaded[i]!;
           if (failed + warmup.failed > 0) throw new Error(`${variant.name}: requests failed`);
           r.rps.push(ok / (ms / 1000));
-          r.rss.push(peakRssMiB(server.pid!));
-          r.delivered.push(
-            (await delivered(sinkPort, before, warmup.ok + ok, variant)) / (warmup.ok + ok),
+          r.rss.push(peakRssMiB(servers[i]!.pid!));
+          const served = warmup.ok + ok;
+          r.delivered.push((await delivered(variant, before[i]!, served)) / served);
+          process.stderr.write(
+            `round ${round + 1} ${variant.name}: ${r.rps.at(-1)!.toFixed(0)} req/s, ${r.rss.at(-1)!.toFixed(1)} MiB, ${(r.delivered.at(-1)! * 100).toFixed(0)}% of requests' spans delivered\n`,
           );
-        } finally {
-          await stop(server);
         }
-        process.stderr.write(
-          `round ${round + 1} ${variant.name}: ${r.rps.at(-1)!.toFixed(0)} req/s, ${r.rss.at(-1)!.toFixed(1)} MiB, ${(r.delivered.at(-1)! * 100).toFixed(0)}% of requests' spans delivered\n`,
-        );
+      } finally {
+        await Promise.all(servers.map(stop));
       }
     }
   } finally {
-    await stop(sink);
+    await Promise.all(sinks.map(stop));
   }
 
   const base = results.get('bare node')!;
@@ -219,7 +261,7 @@ async function main(): Promise<void> {
     return `| ${name} | ${startup.toFixed(0)}${added(startup, median(base.startup))} | ${startupHttp.toFixed(0)}${added(startupHttp, median(base.startupHttp))} | ${startupRss.toFixed(1)}${added(startupRss, median(base.startupRss), 1)} | ${rss.toFixed(1)}${added(rss, median(base.rss), 1)} | ${rps.toFixed(0)} | ${(ofBare * 100).toFixed(0)}% | ${name === 'bare node' ? '' : `${(median(r.delivered) * 100).toFixed(0)}%`} |`;
   });
   const table = [
-    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}; startup: median of ${STARTUP_RUNS} runs; load: median of ${LOAD_ROUNDS} rounds of ${LOAD_MS / 1000} s, 32 keep-alive connections from a separate process, traces exported to a local OTLP sink.`,
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}; startup: median of ${STARTUP_RUNS} runs; load: median of ${LOAD_ROUNDS} rounds; in each, the three servers run side by side, each gets ${WARMUP_MS / 1000} s of warm-up, then ${SLICE_MS} ms load slices alternate between them (${(SLICES_EACH * SLICE_MS) / 1000} s each), 32 keep-alive connections from one separate process; traces exported to a local OTLP sink.`,
     '',
     "| | startup `-e 0` (ms, added) | startup `require('http')` (ms, added) | RSS after startup (MiB, added) | peak RSS under load (MiB, added) | requests/s (median) | of bare (median of per-round ratios) | spans delivered (of requests served) |",
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
