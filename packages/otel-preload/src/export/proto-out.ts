@@ -14,6 +14,14 @@ const INT64_LIMIT = 2 ** 63;
 const MAX_EXACT_SECONDS = Math.floor(Number.MAX_SAFE_INTEGER / 1953125);
 /** Attribute keys are few and repeat on every span: each is encoded once, up to this many. */
 const MAX_CACHED_KEYS = 1024;
+/** Longest KeyValue kept for reuse (see {@link KeyCache}). */
+const MAX_CACHED_FIELD = 256;
+/**
+ * Misses in a row after which a key's last KeyValue is re-remembered only now and then: a key
+ * whose value changes on every span (an id in a path) would otherwise allocate on every span.
+ */
+const KEEP_REMEMBERING = 4;
+const REMEMBER_EVERY = 64;
 /** hex digit → value, 255 for anything else. */
 const HEX = new Uint8Array(128).fill(255);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
@@ -28,12 +36,27 @@ for (let i = 0; i < 6; i++) {
  * body when the length needs more or fewer bytes than reserved. Fields are written canonically:
  * in field-number order, proto3 defaults left out, so the bytes equal the @org/otlp encoder's.
  */
+/**
+ * What is remembered of one attribute key: its encoded key field, and the whole KeyValue field
+ * last written for it. Most attributes carry the same value span after span (the method, the
+ * scheme, the host, the status code), and those are then one copy instead of an encoding.
+ */
+export interface KeyCache {
+  /** The key's `key` field: tag and string. */
+  readonly key: Buffer;
+  /** The last cached KeyValue: its field tag, its value, and all its bytes. */
+  tag: number;
+  value: unknown;
+  field: Buffer | undefined;
+  misses: number;
+}
+
 export class ProtoOut {
   private buf: WritableBuffer;
   pos = 0;
-  private readonly keys: Map<string, Buffer>;
+  private readonly keys: Map<string, KeyCache>;
 
-  constructor(capacity: number, keys: Map<string, Buffer> = new Map()) {
+  constructor(capacity: number, keys: Map<string, KeyCache> = new Map()) {
     this.buf = Buffer.allocUnsafe(capacity) as WritableBuffer;
     this.keys = keys;
   }
@@ -221,31 +244,57 @@ export class ProtoOut {
     this.pos = pos;
   }
 
-  /** Each defined attribute as a KeyValue under `tag`. */
+  /**
+   * Each defined attribute as a KeyValue under `tag`. A string, number or boolean equal to the
+   * key's last one under the same tag is copied from the cache rather than encoded again.
+   */
   attributes(tag: number, attributes: Readonly<Record<string, unknown>>): void {
     for (const key in attributes) {
       const value = attributes[key];
       if (value === undefined) continue;
+      const cache = this.keys.get(key) ?? this.cacheKey(key);
+      if (cache.value === value && cache.tag === tag && cache.field !== undefined) {
+        this.raw(cache.field);
+        cache.misses = 0;
+        continue;
+      }
+      const at = this.pos;
       const start = this.open(tag);
-      this.key(key);
+      this.raw(cache.key);
       const valueStart = this.open(0x12);
       this.anyValue(value);
       this.close(valueStart);
       this.close(start);
+      const type = typeof value;
+      if (type === 'string' || type === 'number' || type === 'boolean')
+        this.remember(cache, tag, value, at);
     }
   }
 
-  /** A KeyValue's key field, from the cache of encoded keys. */
-  private key(key: string): void {
-    let encoded = this.keys.get(key);
-    if (encoded === undefined) {
-      if (key === '') return;
-      const out = new ProtoOut(key.length * 3 + 8);
-      out.str(0x0a, key);
-      encoded = Buffer.from(out.bytes());
-      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, encoded);
-    }
-    this.raw(encoded);
+  /** The cache entry of a key seen for the first time (kept while there are few keys). */
+  private cacheKey(key: string): KeyCache {
+    const out = new ProtoOut(key.length * 3 + 8);
+    out.str(0x0a, key);
+    const cache = {
+      key: Buffer.from(out.bytes()),
+      tag: 0,
+      value: undefined,
+      field: undefined,
+      misses: 0,
+    };
+    if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, cache);
+    return cache;
+  }
+
+  /** Keeps the KeyValue just written from `at` as `cache`'s last, within the limits above. */
+  private remember(cache: KeyCache, tag: number, value: unknown, at: number): void {
+    const misses = cache.misses++;
+    const length = this.pos - at;
+    if (length > MAX_CACHED_FIELD) return;
+    if (misses > KEEP_REMEMBERING && misses % REMEMBER_EVERY !== 0) return;
+    cache.field = Buffer.from(this.buf.subarray(at, this.pos));
+    cache.tag = tag;
+    cache.value = value;
   }
 
   /**

@@ -238,6 +238,58 @@ describe('ProtobufSpans', () => {
     expect(eager(spans, codec).equals(converted(spans))).toBe(true);
   });
 
+  it('reuses a KeyValue only for the same value under the same field, across batches', () => {
+    // A key's last KeyValue is copied when the value repeats: it must not be copied for a value
+    // that merely compares equal in another type or field, nor outlive a change of value.
+    const values: unknown[] = [
+      'GET',
+      'GET',
+      'POST',
+      'GET',
+      200,
+      200,
+      '200',
+      200,
+      0,
+      -0,
+      0,
+      1.5,
+      1.5,
+      NaN,
+      NaN,
+      true,
+      true,
+      false,
+      1,
+      'x'.repeat(300),
+      'x'.repeat(300),
+      '€',
+      '€',
+      ['GET'],
+      'GET',
+    ];
+    // A key whose value changes on every span stops being re-remembered after a few misses.
+    for (let i = 0; i < 150; i++) values.push(`/orders/${i}`, `/orders/${i % 3}`);
+    const plain = values.map((value, i) =>
+      span({ id: (i + 1).toString(16).padStart(16, '0'), attributes: { k: value } }),
+    );
+    // The same key and value also as an event attribute and inside a kvlist: other fields.
+    const mixed = values.map((value, i) =>
+      span({
+        id: (i + 1).toString(16).padStart(16, '0'),
+        attributes: i % 5 === 0 ? { k: value, m: { k: value } } : { k: value },
+        events: i % 4 === 0 ? [{ name: 'e', time: [1, 0], attributes: { k: value } }] : [],
+      }),
+    );
+    for (const spans of [plain, mixed]) {
+      const codec = new ProtobufSpans();
+      for (const from of [0, 7, 40]) {
+        const part = spans.slice(from, from + 160);
+        expect(eager(part, codec).equals(converted(part))).toBe(true);
+      }
+    }
+  });
+
   it('leaves out a scope whose only span failed to encode', () => {
     const batch = new ProtobufSpans().batch();
     const good = span();

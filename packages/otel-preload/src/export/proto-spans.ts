@@ -6,6 +6,7 @@ import type { Batch } from './batch.ts';
 import { pendingResources } from './batch.ts';
 import { HAS_IS_REMOTE, IS_REMOTE } from './convert.ts';
 import { varintSize } from '@org/otlp';
+import type { KeyCache } from './proto-out.ts';
 import { ProtoOut } from './proto-out.ts';
 
 /**
@@ -32,7 +33,7 @@ interface SpanGroup {
  */
 export class ProtobufSpans {
   /** Encoded attribute keys, shared by every batch. */
-  private readonly keys = new Map<string, Buffer>();
+  private readonly keys = new Map<string, KeyCache>();
   private readonly resources = new WeakMap<Resource, Buffer>();
   private readonly scopes = new WeakMap<InstrumentationScope, Buffer>();
   /** Bytes each scope's spans took in the last batch exported. */
