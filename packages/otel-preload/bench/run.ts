@@ -28,9 +28,9 @@ const LOAD_ROUNDS = 5;
  * 2–3 s into load on this machine (--trace-opt), and a steady state is what is being compared.
  */
 const WARMUP_MS = 3000;
-const SLICE_MS = 500;
+const SLICE_MS = 250;
 /** Slices per server per round: 5 s of measured load each. */
-const SLICES_EACH = 10;
+const SLICES_EACH = 20;
 const MAX_REQUESTS = 1_000_000;
 const here = import.meta.dirname;
 const require = createRequire(join(here, '..', 'package.json'));
