@@ -31,12 +31,6 @@ for (let i = 0; i < 6; i++) {
 }
 
 /**
- * A growable protobuf output written in one pass: a length-delimited field reserves room for its
- * length ({@link open}), its body is written, and {@link close} fills the length in, moving the
- * body when the length needs more or fewer bytes than reserved. Fields are written canonically:
- * in field-number order, proto3 defaults left out, so the bytes equal the @org/otlp encoder's.
- */
-/**
  * What is remembered of one attribute key: its encoded key field, and the whole KeyValue field
  * last written for it. Most attributes carry the same value span after span (the method, the
  * scheme, the host, the status code), and those are then one copy instead of an encoding.
@@ -44,6 +38,8 @@ for (let i = 0; i < 6; i++) {
 export interface KeyCache {
   /** The key's `key` field: tag and string. */
   readonly key: Buffer;
+  /** Whether the entry is in the cache; one past its bound is used once and not remembered. */
+  readonly kept: boolean;
   /** The last cached KeyValue: its field tag, its value, and all its bytes. */
   tag: number;
   value: unknown;
@@ -51,6 +47,12 @@ export interface KeyCache {
   misses: number;
 }
 
+/**
+ * A growable protobuf output written in one pass: a length-delimited field reserves room for its
+ * length ({@link open}), its body is written, and {@link close} fills the length in, moving the
+ * body when the length needs more or fewer bytes than reserved. Fields are written canonically:
+ * in field-number order, proto3 defaults left out, so the bytes equal the @org/otlp encoder's.
+ */
 export class ProtoOut {
   private buf: WritableBuffer;
   pos = 0;
@@ -275,19 +277,22 @@ export class ProtoOut {
   private cacheKey(key: string): KeyCache {
     const out = new ProtoOut(key.length * 3 + 8);
     out.str(0x0a, key);
+    const kept = this.keys.size < MAX_CACHED_KEYS;
     const cache = {
       key: Buffer.from(out.bytes()),
+      kept,
       tag: 0,
       value: undefined,
       field: undefined,
       misses: 0,
     };
-    if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, cache);
+    if (kept) this.keys.set(key, cache);
     return cache;
   }
 
   /** Keeps the KeyValue just written from `at` as `cache`'s last, within the limits above. */
   private remember(cache: KeyCache, tag: number, value: unknown, at: number): void {
+    if (!cache.kept) return;
     const misses = cache.misses++;
     const length = this.pos - at;
     if (length > MAX_CACHED_FIELD) return;

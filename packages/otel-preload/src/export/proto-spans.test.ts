@@ -290,6 +290,15 @@ describe('ProtobufSpans', () => {
     }
   });
 
+  it('encodes keys past the cache bound as it does the cached ones', () => {
+    // 1100 keys fill the 1024-entry cache; the rest are encoded afresh on every span.
+    const attributes = Object.fromEntries(
+      Array.from({ length: 1100 }, (_, i) => [`key.${i}`, i % 2 ? 'same' : i]),
+    );
+    const spans = [1, 2, 3].map((n) => span({ id: `${n}`.padStart(16, '0'), attributes }));
+    expect(eager(spans).equals(converted(spans))).toBe(true);
+  });
+
   it('leaves out a scope whose only span failed to encode', () => {
     const batch = new ProtobufSpans().batch();
     const good = span();
