@@ -26,6 +26,15 @@ class NumberBatch implements Batch<number> {
   }
 }
 
+/** Resolves after the current event-loop turn's immediates have run. */
+const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+const pushed = (made: NumberBatch[]): NumberBatch => {
+  const batch = new NumberBatch();
+  made.push(batch);
+  return batch;
+};
+
 const numbersOf = (batches: Batch<number>[]) =>
   batches.flatMap((batch) => JSON.parse(Buffer.from(batch.encode()).toString()) as number[]);
 
@@ -88,12 +97,60 @@ describe('BatchQueue', () => {
     const exporter = new Recorder(undefined); // the first export never answers
     const diag = new Warnings();
     const queue = new BatchQueue(exporter, settings({ exportTimeoutMillis: 50 }), diag);
-    for (let i = 0; i < 20; i++) queue.add(i);
+    for (let i = 0; i < 4; i++) queue.add(i);
+    await endOfTurn();
+    expect(exporter.batches).toEqual([[0, 1, 2, 3]]);
+    for (let i = 4; i < 20; i++) queue.add(i);
     // 4 went out in the first batch, 10 wait in the queue, 6 were dropped.
     expect(diag.lines).toHaveLength(1);
     expect(diag.lines[0]).toContain('OTEL_BSP_MAX_QUEUE_SIZE=10');
     await queue.flush(); // each stuck export is given up after exportTimeoutMillis
     expect(exporter.batches.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  });
+
+  it('counts items not encoded yet against the queue bound', async () => {
+    const exporter = new Recorder(0);
+    const diag = new Warnings();
+    const queue = new BatchQueue(exporter, settings(), diag);
+    for (let i = 0; i < 20; i++) queue.add(i); // all in one turn: nothing is encoded yet
+    expect(exporter.batches).toEqual([]);
+    expect(diag.lines).toHaveLength(1);
+    await queue.flush();
+    expect(exporter.batches.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('encodes items together: at the end of the event-loop turn, or 64 at a time', async () => {
+    const made: NumberBatch[] = [];
+    const exporter = new Recorder(undefined);
+    const queue = new BatchQueue(
+      exporter,
+      settings({ maxQueueSize: 1000, maxExportBatchSize: 100, newBatch: () => pushed(made) }),
+      new Warnings(),
+    );
+    for (let i = 0; i < 3; i++) queue.add(i);
+    expect(made).toEqual([]);
+    await endOfTurn();
+    expect(made.flatMap((batch) => batch.items)).toEqual([0, 1, 2]);
+    const encoded = () => made.flatMap((batch) => batch.items).length;
+    for (let i = 3; i < 66; i++) queue.add(i);
+    expect(encoded()).toBe(3);
+    queue.add(66); // the 64th item of the turn
+    expect(encoded()).toBe(67);
+    queue.add(67);
+    expect(encoded()).toBe(67);
+    await endOfTurn();
+    expect(encoded()).toBe(68);
+  });
+
+  it('exports items not encoded yet on shutdown', async () => {
+    const exporter = new Recorder(0);
+    const queue = new BatchQueue(exporter, settings(), new Warnings());
+    for (let i = 0; i < 3; i++) queue.add(i);
+    await queue.shutdown();
+    expect(exporter.batches).toEqual([[0, 1, 2]]);
+    queue.add(3);
+    await endOfTurn();
+    expect(exporter.batches).toEqual([[0, 1, 2]]);
   });
 
   it('drops an item that cannot be encoded, says so once, and goes on', async () => {
@@ -146,11 +203,13 @@ describe('BatchQueue', () => {
     expect(exporter.batches).toEqual([[1]]);
   });
 
-  it('hands over the batch in flight with the queue on drain', () => {
+  it('hands over the batch in flight with the queue on drain', async () => {
     const exporter = new Recorder(undefined); // never answers: the first batch stays in flight
     const queue = new BatchQueue(exporter, settings(), new Warnings());
-    for (let i = 0; i < 6; i++) queue.add(i);
+    for (let i = 0; i < 4; i++) queue.add(i);
+    await endOfTurn();
     expect(exporter.batches).toEqual([[0, 1, 2, 3]]);
+    for (let i = 4; i < 6; i++) queue.add(i); // not encoded yet
     expect(numbersOf(queue.drain())).toEqual([0, 1, 2, 3, 4, 5]);
     expect(queue.drain()).toEqual([]);
   });

@@ -106,6 +106,9 @@ export class ItemBatch<I extends { readonly resource: Resource }> implements Bat
   }
 }
 
+/** Items encoded together at most (see {@link BatchQueue.pending}). */
+const GROUP = 64;
+
 /**
  * A bounded queue exported in batches, one export at a time: a full queue drops new items (and
  * says so, rate-limited), an item that cannot be encoded is dropped (and said so), an export
@@ -120,6 +123,13 @@ export class BatchQueue<I> {
   private open: Batch<I> | undefined;
   /** Items in `full` and `open`. */
   private queued = 0;
+  /**
+   * Items added since the last encoding pass. They are encoded together, {@link GROUP} at a time
+   * or at the end of the event-loop turn: one at a time between requests, the encoder ran with
+   * cold caches and cost several times as much per item.
+   */
+  private pending: I[] = [];
+  private immediate: NodeJS.Immediate | undefined;
   private timer: NodeJS.Timeout | undefined;
   private exporting: Promise<void> | undefined;
   /** The batch being exported, until its export ends. */
@@ -138,8 +148,8 @@ export class BatchQueue<I> {
 
   add(item: I): void {
     if (this.closed) return;
-    const { maxQueueSize, maxExportBatchSize, scheduledDelayMillis, describe } = this.settings;
-    if (this.queued >= maxQueueSize) {
+    const { maxQueueSize, describe } = this.settings;
+    if (this.queued + this.pending.length >= maxQueueSize) {
       this.dropped++;
       this.diag.warnLimited(
         `${describe}-dropped`,
@@ -147,6 +157,22 @@ export class BatchQueue<I> {
       );
       return;
     }
+    this.pending.push(item);
+    if (this.pending.length >= GROUP) this.encodePending();
+    else this.immediate ??= setImmediate(() => this.encodePending()).unref();
+  }
+
+  /** Encodes the pending items into the open batch, closing batches as they fill. */
+  private encodePending(): void {
+    clearImmediate(this.immediate);
+    this.immediate = undefined;
+    const items = this.pending;
+    this.pending = [];
+    for (let i = 0; i < items.length; i++) this.encode(items[i]!);
+  }
+
+  private encode(item: I): void {
+    const { maxExportBatchSize, scheduledDelayMillis, describe } = this.settings;
     let batch: Batch<I>;
     try {
       batch = this.open ??= this.settings.newBatch();
@@ -169,6 +195,7 @@ export class BatchQueue<I> {
   /** Exports everything queued; resolves when done (each export bounded by its timeout). */
   async flush(): Promise<void> {
     for (;;) {
+      this.encodePending();
       if (this.exporting) await this.exporting;
       else if (this.queued > 0) this.kick();
       else return;
@@ -186,6 +213,7 @@ export class BatchQueue<I> {
    * finish), for a synchronous last-chance export: sending an item twice beats losing it.
    */
   drain(): Batch<I>[] {
+    this.encodePending();
     this.clearTimer();
     const batches = [this.inFlight, ...this.full.splice(0), this.open].filter(
       (batch): batch is Batch<I> => batch !== undefined && batch.count > 0,

@@ -12,7 +12,7 @@ import { spanCodec } from './exporter.ts';
 /** An exporter whose exports never finish: the first batch stays in flight. */
 const stuck: BatchExporter = { export: () => undefined, shutdown: () => Promise.resolve() };
 
-/** Five spans queued two to a batch: one batch in flight, one full, one open. */
+/** Five spans queued two to a batch; once drain encodes them: one batch in flight, one full, one open. */
 function queueOf(json: boolean): { spans: ReadableSpan[]; queue: BatchQueue<ReadableSpan> } {
   const { config } = parseEnv({
     OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2',
