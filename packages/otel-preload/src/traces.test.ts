@@ -10,8 +10,8 @@ import {
 } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
+import { Warnings } from '../test-support/warnings.ts';
 import { parseEnv } from './config/env.ts';
-import { Diagnostics } from './diag.ts';
 import { propagatorsFrom, samplerFrom } from './traces.ts';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -40,16 +40,6 @@ function decisions(env: Record<string, string>, traceId = TRACE_ID) {
     sampledParent: decide(remoteParent(true)),
     unsampledParent: decide(remoteParent(false)),
   };
-}
-
-class Warnings extends Diagnostics {
-  readonly lines: string[] = [];
-  constructor() {
-    super('warn');
-  }
-  override warn(message: string): void {
-    this.lines.push(message);
-  }
 }
 
 describe('samplerFrom', () => {

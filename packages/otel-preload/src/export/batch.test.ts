@@ -4,7 +4,7 @@ import type { ExportResult } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Diagnostics } from '../diag.ts';
+import { Warnings } from '../../test-support/warnings.ts';
 import type { Batch, BatchExporter, BatchSettings } from './batch.ts';
 import { BatchQueue, pendingResources } from './batch.ts';
 
@@ -55,16 +55,6 @@ class Recorder implements BatchExporter {
   }
   shutdown(): Promise<void> {
     return Promise.resolve();
-  }
-}
-
-class Warnings extends Diagnostics {
-  readonly lines: string[] = [];
-  constructor() {
-    super('warn');
-  }
-  override warn(message: string): void {
-    this.lines.push(message);
   }
 }
 
