@@ -4,20 +4,23 @@
 //   (median of STARTUP_RUNS each) and the peak RSS (VmHWM) of the latter;
 // - a hello-world HTTP server (bench/hello.cjs) under load from a separate process
 //   (bench/load.ts), traces exported to a local OTLP sink (bench/sink.cjs, one per instrumented
-//   variant): requests/s and the server's peak RSS. In each round the three servers run side by
-//   side, each is warmed up, and then short load slices alternate between them, so that all three
+//   variant): requests/s and the server's peak RSS. In each round the servers run side by
+//   side, each is warmed up, and then short load slices alternate between them, so that all
 //   are measured across the same stretch of time: this machine's speed drifts by ±20% from one
 //   few-second stretch to the next, more than the differences being measured.
 //
-//   node bench/run.ts            print the table
-//   node bench/run.ts --write    also write it into README.md between the bench markers
+//   node bench/run.ts                  print the table
+//   node bench/run.ts --write          also write it into README.md between the bench markers
+//   node bench/run.ts --compare PATH   add another build of the preload (its register.cjs, or
+//                                      the directory holding it) to every round, to measure a
+//                                      change side by side with the build before it
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { get } from 'node:http';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeReadmeSection } from '../../../scripts/readme-section.ts';
 import { freePort } from '../test-support/processes.ts';
 
@@ -50,6 +53,36 @@ const VARIANTS: Variant[] = [
     flags: ['--require', require.resolve('@opentelemetry/auto-instrumentations-node/register')],
   },
 ];
+
+/**
+ * The variant `--compare PATH` names, if any. Exits with a message naming what is wrong: a
+ * missing path, a directory without register.cjs, `--compare` without a path, or `--write` with
+ * it (the README's table is this build's).
+ */
+function comparedVariant(argv: readonly string[]): Variant | undefined {
+  const at = argv.indexOf('--compare');
+  if (at < 0) return undefined;
+  const path = argv[at + 1];
+  if (path === undefined || path.startsWith('--')) usage('--compare needs a path');
+  if (argv.includes('--write')) usage('--compare and --write do not go together');
+  const given = resolve(path);
+  const file = statSync(given, { throwIfNoEntry: false })?.isDirectory()
+    ? join(given, 'register.cjs')
+    : given;
+  if (!statSync(file, { throwIfNoEntry: false })?.isFile())
+    usage(`--compare ${path}: ${file} does not exist (build it first?)`);
+  return { name: `compared: ${path}`, flags: ['--require', file] };
+}
+
+function usage(message: string): never {
+  process.stderr.write(`bench/run.ts: ${message}\n`);
+  process.exit(2);
+}
+
+const compared = comparedVariant(process.argv.slice(2));
+if (compared) VARIANTS.splice(2, 0, compared);
+
+const COUNTS = ['none', 'one', 'two', 'three', 'four'];
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -261,7 +294,7 @@ async function main(): Promise<void> {
     return `| ${name} | ${startup.toFixed(0)}${added(startup, median(base.startup))} | ${startupHttp.toFixed(0)}${added(startupHttp, median(base.startupHttp))} | ${startupRss.toFixed(1)}${added(startupRss, median(base.startupRss), 1)} | ${rss.toFixed(1)}${added(rss, median(base.rss), 1)} | ${rps.toFixed(0)} | ${(ofBare * 100).toFixed(0)}% | ${name === 'bare node' ? '' : `${(median(r.delivered) * 100).toFixed(0)}%`} |`;
   });
   const table = [
-    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}; startup: median of ${STARTUP_RUNS} runs; load: median of ${LOAD_ROUNDS} rounds; in each, the three servers run side by side, each gets ${WARMUP_MS / 1000} s of warm-up, then ${SLICE_MS} ms load slices alternate between them (${(SLICES_EACH * SLICE_MS) / 1000} s each), 32 keep-alive connections from one separate process; traces exported to a local OTLP sink.`,
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}; startup: median of ${STARTUP_RUNS} runs; load: median of ${LOAD_ROUNDS} rounds; in each, the ${COUNTS[VARIANTS.length]} servers run side by side, each gets ${WARMUP_MS / 1000} s of warm-up, then ${SLICE_MS} ms load slices alternate between them (${(SLICES_EACH * SLICE_MS) / 1000} s each), 32 keep-alive connections from one separate process; traces exported to a local OTLP sink.`,
     '',
     "| | startup `-e 0` (ms, added) | startup `require('http')` (ms, added) | RSS after startup (MiB, added) | peak RSS under load (MiB, added) | requests/s (median) | of bare (median of per-round ratios) | spans delivered (of requests served) |",
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
