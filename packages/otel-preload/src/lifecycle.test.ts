@@ -235,6 +235,37 @@ describe('exported to the gateway', () => {
     expect(server.span.events?.map((e) => e.name)).toContain('exception');
   });
 
+  it('traces fetch() and propagates its context, with the URL’s secrets redacted', async () => {
+    const script = `
+      const server = require('node:http').createServer((req, res) => {
+        console.log('traceparent ' + req.headers.traceparent);
+        res.end('ok');
+      });
+      server.listen(0, '127.0.0.1', async () => {
+        const url = 'http://127.0.0.1:' + server.address().port + '/pay?Token=s3cr3t&page=2';
+        await (await fetch(url)).text();
+        server.close();
+      });`;
+    const app = run(['--require', preload, '-e', script], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_SERVICE_NAME: 'fetcher',
+    });
+    expect((await app.exit).code).toBe(0);
+    const client = await until('the fetch span', () =>
+      exportedSpans(dir).find((s) => s.service === 'fetcher' && s.span.kind === 3),
+    );
+    const server = exportedSpans(dir).find((s) => s.service === 'fetcher' && s.span.kind === 2)!;
+    expect(server.span.parentSpanId).toBe(client.span.spanId);
+    expect(app.output()).toContain(
+      `traceparent 00-${client.span.traceId}-${client.span.spanId}-01`,
+    );
+    const value = (key: string) => client.span.attributes.find((a) => a.key === key)?.value;
+    expect(value('url.full')?.stringValue).toMatch(/\/pay\?Token=REDACTED&page=2$/);
+    expect(value('url.query')?.stringValue).toBe('?Token=REDACTED&page=2');
+    expect(JSON.stringify(exportedSpans(dir))).not.toContain('s3cr3t');
+  });
+
   it('names an Express app’s server spans by route, and only loads what the app uses', async () => {
     const script = `
       const express = require('express');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capturableHeaders, redactQuery, sanitizeSql } from './redaction.ts';
+import { capturableHeaders, queryNames, redactQuery, redactUrl, sanitizeSql } from './redaction.ts';
 
 describe('redaction rules', () => {
   it('db.statement: drops string and number literals, keeps structure and placeholders', () => {
@@ -19,11 +19,29 @@ describe('redaction rules', () => {
     ]);
   });
 
-  it('url.query: replaces the values of named parameters only', () => {
-    const names = new Set(['password', 'api key']);
+  it('url.query: replaces the values of named parameters only, whatever their case', () => {
+    const names = queryNames(['password', 'API key']);
+    expect(redactQuery('Password=a&PASSWORD=b&api+KEY=c', names)).toBe(
+      'Password=REDACTED&PASSWORD=REDACTED&api+KEY=REDACTED',
+    );
     expect(redactQuery('a=1&password=hunter2&b=2', names)).toBe('a=1&password=REDACTED&b=2');
     expect(redactQuery('api%20key=x&api+key=y', names)).toBe('api%20key=REDACTED&api+key=REDACTED');
     expect(redactQuery('password&q=%E0%A4%A', names)).toBe('password&q=%E0%A4%A');
     expect(redactQuery('a=1', new Set())).toBe('a=1');
+  });
+
+  it('url.credentials and url.query on a whole URL, leaving the rest as it was', () => {
+    const names = queryNames(['token']);
+    expect(redactUrl('https://user:pw@api.example/pay?Token=s3&page=2#top', names)).toBe(
+      'https://REDACTED:REDACTED@api.example/pay?Token=REDACTED&page=2#top',
+    );
+    expect(redactUrl('http://api.example/a@b?x=1', names)).toBe('http://api.example/a@b?x=1');
+    expect(redactUrl('http://api.example/?token=', names)).toBe(
+      'http://api.example/?token=REDACTED',
+    );
+    expect(redactUrl('http://api.example/#?token=1', names)).toBe('http://api.example/#?token=1');
+    expect(redactUrl('http://api.example/?a=?&token=1', names)).toBe(
+      'http://api.example/?a=?&token=REDACTED',
+    );
   });
 });

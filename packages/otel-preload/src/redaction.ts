@@ -1,3 +1,5 @@
+import type { Attributes, Span } from '@opentelemetry/api';
+
 /**
  * Redaction at the source. Rule names match the gateway's redact processor, so one vocabulary
  * describes what is removed wherever it is removed:
@@ -27,9 +29,15 @@ export function sanitizeSql(sql: string): string {
   return sql.replace(SQL_LITERAL, '?');
 }
 
+/** The set {@link redactQuery} takes: parameter names, compared in lower case. */
+export function queryNames(names: readonly string[]): ReadonlySet<string> {
+  return new Set(names.map((name) => name.toLowerCase()));
+}
+
 /**
- * A URL query string with the values of the named parameters replaced by `REDACTED` (names
- * compared after percent-decoding, case-sensitively, as instrumentation-http does).
+ * A URL query string with the values of the named parameters replaced by `REDACTED`. Names are
+ * compared after percent-decoding and ignoring case (`Token` is as secret as `token`); `names`
+ * comes from {@link queryNames}.
  */
 export function redactQuery(query: string, names: ReadonlySet<string>): string {
   if (names.size === 0 || query === '') return query;
@@ -43,7 +51,7 @@ export function redactQuery(query: string, names: ReadonlySet<string>): string {
     } catch {
       // a malformed escape: compare the raw name
     }
-    if (!names.has(name) || eq < 0) return part;
+    if (eq < 0 || !names.has(name.toLowerCase())) return part;
     changed = true;
     return `${raw}=REDACTED`;
   });
@@ -59,4 +67,45 @@ export function scrubUrls(text: string): string {
   return text
     .replace(/(\b[a-z][\w+.-]*:\/\/)[^/@\s"]+@/gi, '$1REDACTED@')
     .replace(/([?&][^=&\s"#]+)=[^&\s"#]*/g, '$1=REDACTED');
+}
+
+/** Userinfo in an absolute URL: `scheme://user:password@`. */
+const URL_USERINFO = /^([a-z][\w+.-]*:\/\/)[^/?#@]*@/i;
+
+/**
+ * An absolute URL with rules url.credentials and url.query applied: user and password become
+ * REDACTED:REDACTED, and the values of the named query parameters REDACTED.
+ */
+export function redactUrl(url: string, names: ReadonlySet<string>): string {
+  const withoutUser = url.replace(URL_USERINFO, '$1REDACTED:REDACTED@');
+  const hashAt = withoutUser.indexOf('#');
+  const end = hashAt < 0 ? withoutUser.length : hashAt;
+  const queryAt = withoutUser.indexOf('?');
+  if (queryAt < 0 || queryAt > end) return withoutUser;
+  return (
+    withoutUser.slice(0, queryAt + 1) +
+    redactQuery(withoutUser.slice(queryAt + 1, end), names) +
+    withoutUser.slice(end)
+  );
+}
+
+/**
+ * Applies {@link redactUrl} to a client span's `url.full` and `url.query` (for instrumentations
+ * whose own redaction misses some: undici's has none). Called from an instrumentation's request
+ * hook, before anything can export the span; reads the attributes the SDK span keeps.
+ */
+export function redactUrlAttributes(span: Span, names: ReadonlySet<string>): void {
+  const attributes = (span as { attributes?: Attributes }).attributes;
+  const full = attributes?.['url.full'];
+  if (typeof full === 'string') {
+    const redacted = redactUrl(full, names);
+    if (redacted !== full) span.setAttribute('url.full', redacted);
+  }
+  const query = attributes?.['url.query'];
+  if (typeof query === 'string') {
+    const bare = query.startsWith('?') ? query.slice(1) : query;
+    const redacted = redactQuery(bare, names);
+    if (redacted !== bare)
+      span.setAttribute('url.query', query === bare ? redacted : `?${redacted}`);
+  }
 }

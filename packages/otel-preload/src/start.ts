@@ -24,7 +24,7 @@ import {
   InstrumentDurations,
 } from './instrumentations/request-durations.ts';
 import { ServerSpans } from './instrumentations/server-spans.ts';
-import { watchFirstLoads } from './instrumentations/lazy.ts';
+import { watchFirstGlobalUse, watchFirstLoads } from './instrumentations/lazy.ts';
 import { installLifecycle } from './lifecycle.ts';
 import { createMeterProvider } from './metrics.ts';
 import { capturableHeaders } from './redaction.ts';
@@ -176,6 +176,21 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
       ),
     () => registerEsmHooks([...byTarget.keys()]),
   );
+
+  for (const entry of selected) {
+    for (const name of entry.globals ?? []) {
+      watchFirstGlobalUse(
+        name,
+        () => {
+          if (!steppedBack && !active.has(entry.name)) activate(entry, name);
+        },
+        (error) =>
+          diag.warn(
+            `instrumentation for ${name} failed; ${name} runs uninstrumented: ${String(error)}`,
+          ),
+      );
+    }
+  }
 
   if (meterProvider && atStartup.length > 0) {
     // After the app's own startup work: loading these is not on its critical path.

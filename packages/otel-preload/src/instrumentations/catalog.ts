@@ -4,7 +4,7 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { ATTR_DB_QUERY_TEXT } from '@opentelemetry/semantic-conventions';
 import { loadLazy } from '../lazy/load.ts';
 import { isOwnRequest } from '../metrics.ts';
-import { sanitizeSql } from '../redaction.ts';
+import { queryNames, redactUrlAttributes, sanitizeSql } from '../redaction.ts';
 import { instrumentHttpServers } from './http-server.ts';
 import type { RequestDurations } from './request-durations.ts';
 import type { ServerSpans } from './server-spans.ts';
@@ -36,6 +36,11 @@ export interface CatalogEntry {
   /** Enabled when neither list names it. */
   defaultOn: boolean;
   options?: (settings: InstrumentationSettings) => Record<string, unknown>;
+  /**
+   * Global functions whose first use activates the instrumentation too: `fetch` runs on Node's
+   * own copy of undici, which the app never requires.
+   */
+  globals?: string[];
   /** Started for each target as it first loads; returns what undoes it. */
   alongside?: (settings: InstrumentationSettings, target: string) => () => void;
 }
@@ -44,6 +49,12 @@ export interface CatalogEntry {
 export interface Active {
   disable(): void;
   extend(target: string): void;
+}
+
+/** A client request hook applying rules url.credentials and url.query to the span's URL. */
+function urlRedaction(settings: InstrumentationSettings): (span: Span) => void {
+  const names = queryNames(settings.redactedQueryParams);
+  return (span) => redactUrlAttributes(span, names);
 }
 
 /** Active instrumentations that report HTTP routes through the context. */
@@ -67,6 +78,8 @@ export const CATALOG: readonly CatalogEntry[] = [
         client: { requestHeaders: s.capturedHeaders, responseHeaders: s.capturedHeaders },
       },
       redactedQueryParams: s.redactedQueryParams,
+      // Its own redaction matches parameter names case-sensitively; the preload's does not.
+      requestHook: urlRedaction(s),
     }),
     alongside: (s, target) =>
       instrumentHttpServers(
@@ -88,7 +101,10 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'undici',
     load: () => loadLazy('undici').UndiciInstrumentation,
     targets: ['undici'],
+    globals: ['fetch'],
     defaultOn: true,
+    // Rules url.credentials and url.query: undici's spans record the URL as requested.
+    options: (s) => ({ requestHook: urlRedaction(s) }),
   },
   {
     name: 'express',

@@ -3,7 +3,7 @@ import type { Span } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanStatusCode, context, propagation } from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
 import { RPCType, setRPCMetadata } from '@opentelemetry/core';
-import { redactQuery } from '../redaction.ts';
+import { queryNames, redactQuery } from '../redaction.ts';
 import type { RequestDurations } from './request-durations.ts';
 import { errorTypeOf } from './request-durations.ts';
 import { ServerSpan } from './server-span.ts';
@@ -92,7 +92,7 @@ export function instrumentHttpServers(
   prototypes: readonly object[],
   options: HttpServerOptions,
 ): () => void {
-  const redacted = new Set(options.redactedQueryParams);
+  const redacted = queryNames(options.redactedQueryParams);
   const { capturedHeaders, ignore, spans, durations } = options;
   // Attribute names of the captured headers, built once rather than per request.
   const headerKeys = capturedHeaders.map((name) => [name, `http.request.header.${name}`] as const);

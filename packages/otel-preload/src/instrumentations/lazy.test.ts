@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageOf, watchFirstLoads } from './lazy.ts';
+import { packageOf, watchFirstGlobalUse, watchFirstLoads } from './lazy.ts';
 
 /** A node_modules tree: `outer-pkg` requires `inner-pkg` while it loads. */
 function packages(): string {
@@ -49,5 +49,64 @@ describe('packageOf', () => {
     expect(packageOf('@scope/pkg/deep')).toBe('@scope/pkg');
     expect(packageOf('./local')).toBeUndefined();
     expect(packageOf('/abs/path')).toBeUndefined();
+  });
+});
+
+describe('watchFirstGlobalUse', () => {
+  const global = globalThis as Record<string, unknown>;
+  const watched = (value: unknown, onFirstUse: () => void, onError = (_: unknown) => {}) => {
+    const name = `preloadTestGlobal${Math.random().toString(36).slice(2)}`;
+    Object.defineProperty(global, name, { value, writable: true, configurable: true });
+    watchFirstGlobalUse(name, onFirstUse, onError);
+    return name;
+  };
+
+  it('calls back once, at the first read, and then leaves the property as it was', () => {
+    const seen: unknown[] = [];
+    const original = () => 'fetched';
+    const name = watched(original, () => seen.push('activated'));
+    expect(seen).toEqual([]);
+    expect(global[name]).toBe(original);
+    expect(global[name]).toBe(original);
+    expect(seen).toEqual(['activated']);
+    expect(Object.getOwnPropertyDescriptor(global, name)).toEqual({
+      value: original,
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
+    delete global[name];
+  });
+
+  it('keeps what the app sets before reading it, without calling back', () => {
+    const seen: unknown[] = [];
+    const name = watched('built-in', () => seen.push('activated'));
+    global[name] = 'the app’s own';
+    expect(global[name]).toBe('the app’s own');
+    expect(seen).toEqual([]);
+    delete global[name];
+  });
+
+  it('reports a failing callback and still gives the app its value', () => {
+    const errors: unknown[] = [];
+    const name = watched(
+      'built-in',
+      () => {
+        throw new Error('cannot load');
+      },
+      (error) => errors.push(String(error)),
+    );
+    expect(global[name]).toBe('built-in');
+    expect(errors).toEqual(['Error: cannot load']);
+    delete global[name];
+  });
+
+  it('leaves a missing global missing', () => {
+    watchFirstGlobalUse(
+      'preloadTestMissingGlobal',
+      () => {},
+      () => {},
+    );
+    expect('preloadTestMissingGlobal' in globalThis).toBe(false);
   });
 });

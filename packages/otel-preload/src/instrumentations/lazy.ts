@@ -63,3 +63,36 @@ export function watchFirstLoads(
     },
   });
 }
+
+/**
+ * Calls `onFirstUse` the first time the app reads the global `name`, before it gets the value,
+ * and puts the property back as it was. A global the app replaces before reading it is left as
+ * the app sets it, without the callback. Does nothing for a global that is missing or cannot be
+ * redefined. Never throws into the app.
+ */
+export function watchFirstGlobalUse(
+  name: string,
+  onFirstUse: () => void,
+  onError: (error: unknown) => void,
+): void {
+  const global = globalThis as Record<string, unknown>;
+  const original = Object.getOwnPropertyDescriptor(global, name);
+  if (original === undefined || !original.configurable) return;
+  Object.defineProperty(global, name, {
+    configurable: true,
+    enumerable: original.enumerable ?? false,
+    get() {
+      Object.defineProperty(global, name, original);
+      try {
+        onFirstUse();
+      } catch (error) {
+        onError(error);
+      }
+      return global[name];
+    },
+    set(value: unknown) {
+      Object.defineProperty(global, name, original);
+      global[name] = value;
+    },
+  });
+}
