@@ -191,9 +191,12 @@ describe('exported to the gateway', () => {
       OTEL_BSP_SCHEDULE_DELAY: '60000',
       OTEL_BLRP_SCHEDULE_DELAY: '60000',
     });
-    const bare = spawnSync(process.execPath, ['-e', 'throw new Error("boom in handler")']);
+    const bare = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 });
     expect((await app.exit).code).toBe(bare.status);
-    expect(app.output()).toContain('Error: boom in handler');
+    // Node's report names the app's throw, source line and caret, as without the preload.
+    const report = bare.stderr.slice(0, bare.stderr.indexOf('\n    at '));
+    expect(report).toContain('Error: boom in handler');
+    expect(app.output()).toContain(report);
 
     const server = await until('the crashed request’s span', () =>
       exportedSpans(dir).find((s) => s.service === 'crashy' && s.span.kind === 2),

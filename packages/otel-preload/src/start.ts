@@ -17,7 +17,7 @@ import { Diagnostics } from './diag.ts';
 import type { Active, CatalogEntry } from './instrumentations/catalog.ts';
 import { createInstrumentation, selectInstrumentations } from './instrumentations/catalog.ts';
 import { registerEsmHooks } from './instrumentations/esm.ts';
-import { spanFailedBy } from './instrumentations/http-server.ts';
+import { endFailedSpan } from './instrumentations/http-server.ts';
 import {
   DurationAggregations,
   HTTP_SERVER_SCOPE,
@@ -216,8 +216,8 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
         ]).then(() => undefined),
       recordCrash: (error, origin) => {
         const attributes = exceptionAttributes(error);
-        // A request listener's throw has ended its server span already (with the exception).
-        const failed = spanFailedBy(error);
+        // Thrown out of a request listener: its server span ends now, with the exception.
+        const failed = endFailedSpan(error);
         const span = failed ?? trace.getActiveSpan();
         logs.getLogger(SCOPE).emit({
           severityNumber: SeverityNumber.FATAL,

@@ -51,14 +51,38 @@ function parseHost(header: string): { header: string; address: string; port?: nu
     : { header, address: header };
 }
 
-/** Server spans ended by an exception thrown out of a request listener, by that exception. */
-const failedBy = new WeakMap<object, Span>();
-/** Those spans themselves: their response, if the app survives, must not end them again. */
+/**
+ * The server span whose request listener has just thrown, until the end of the current tick: the
+ * exception is left to propagate untouched (caught and rethrown, Node would report the preload's
+ * rethrow as the place it was thrown), so the span learns what it was only if it becomes an
+ * uncaught exception, which happens before the next tick (see {@link endFailedSpan}).
+ */
+let failing: Span | undefined;
+/** Spans ended by their listener's exception: their response, if the app survives, must not end them again. */
 const endedEarly = new WeakSet<Span>();
 
-/** The server span a request listener's uncaught exception ended, if it was one. */
-export function spanFailedBy(error: unknown): Span | undefined {
-  return typeof error === 'object' && error !== null ? failedBy.get(error) : undefined;
+function noteFailure(span: Span): void {
+  failing = span;
+  process.nextTick(() => {
+    if (failing === span) failing = undefined;
+  });
+}
+
+/**
+ * For an uncaught exception: if it was thrown out of a request listener just now, ends that
+ * listener's server span with it (recorded as an exception event, error status and
+ * `error.type`) and returns the span.
+ */
+export function endFailedSpan(error: unknown): Span | undefined {
+  const span = failing;
+  failing = undefined;
+  if (span === undefined) return undefined;
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+  span.setAttribute('error.type', error instanceof Error ? error.name : typeof error);
+  span.end();
+  endedEarly.add(span);
+  return span;
 }
 
 type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
@@ -168,18 +192,15 @@ export function instrumentHttpServers(
     res.on('close', onClose);
     const withSpan = new SpanContextOver(parent, span);
     const active = rpc ? setRPCMetadata(withSpan, rpc) : withSpan;
+    // A throw out of a request listener is an uncaught exception: no response will follow, and
+    // the process usually dies next. It passes through here uncaught (see noteFailure).
+    let threw = true;
     try {
-      return context.with(active, () => emit.apply(server, args));
-    } catch (error) {
-      // A throw out of a request listener is an uncaught exception: no response will follow,
-      // and the process usually dies next. The span ends now, so it can still be exported.
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
-      span.setAttribute('error.type', error instanceof Error ? error.name : typeof error);
-      span.end();
-      endedEarly.add(span);
-      if (typeof error === 'object' && error !== null) failedBy.set(error, span);
-      throw error;
+      const handled = context.with(active, () => emit.apply(server, args));
+      threw = false;
+      return handled;
+    } finally {
+      if (threw) noteFailure(span);
     }
   };
 
