@@ -1,8 +1,11 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { describe, expect, it } from 'vitest';
 import { Diagnostics } from './diag.ts';
 import { CLOUD } from './lazy/cloud-detectors.ts';
-import { detectResource, localDetectors, withCloud } from './resource.ts';
+import { appPackage, detectResource, localDetectors, withCloud } from './resource.ts';
 
 const env = { OTEL_RESOURCE_ATTRIBUTES: 'team=payments', K8S_POD_NAME: 'web-1', NODE_ENV: 'prod' };
 
@@ -18,6 +21,34 @@ describe('resource detection', () => {
     });
     expect(attributes['host.name']).toBeTypeOf('string');
     expect(attributes['service.instance.id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('reads unprefixed downward-API variables only inside Kubernetes', () => {
+    const outside = { NODE_NAME: 'ci-agent-3', POD_NAME: 'x', CONTAINER_NAME: 'y' };
+    const attributes = detectResource(outside, 'checkout', {});
+    expect(Object.keys(attributes).filter((key) => key.startsWith('k8s.'))).toEqual([]);
+    const inside = detectResource(
+      { ...outside, KUBERNETES_SERVICE_HOST: '10.0.0.1', K8S_POD_NAME: 'web-1' },
+      'checkout',
+      {},
+    );
+    expect(inside).toMatchObject({
+      'k8s.node.name': 'ci-agent-3',
+      'k8s.pod.name': 'web-1',
+      'k8s.container.name': 'y',
+    });
+  });
+
+  it('names the service after the nearest package.json that has a name', () => {
+    const root = mkdtempSync(join(tmpdir(), 'resource-test-'));
+    const dist = join(root, 'dist', 'esm');
+    mkdirSync(dist, { recursive: true });
+    writeFileSync(join(root, 'package.json'), '{"name":"shop","version":"1.2.3"}');
+    writeFileSync(join(root, 'dist', 'package.json'), '{"type":"commonjs"}');
+    writeFileSync(join(dist, 'package.json'), 'not json');
+    expect(appPackage(dist)).toEqual({ name: 'shop', version: '1.2.3' });
+    writeFileSync(join(dist, 'package.json'), '{"name":"shop-esm"}');
+    expect(appPackage(dist)).toEqual({ name: 'shop-esm' });
   });
 
   it('runs only the detectors named, and none for `none`', () => {

@@ -13,15 +13,24 @@ type CloudDetectors = typeof CLOUD;
 /** Resource attribute values the preload detects. */
 type Attr = string | number | boolean;
 
-/** The nearest package.json at or above `from`, parsed (name and version only). */
-function nearestPackage(from: string): { name?: string; version?: string } | undefined {
+/**
+ * The app's package: the nearest package.json at or above `from` that has a name (name and
+ * version only). Nameless ones (a build directory's `{"type": "module"}`) and unreadable ones
+ * are passed over.
+ */
+export function appPackage(from: string): { name: string; version?: string } | undefined {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
     const path = join(dir, 'package.json');
     if (existsSync(path)) {
       try {
-        return JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string };
+        const pkg = JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown; version?: unknown };
+        if (typeof pkg.name === 'string' && pkg.name !== '') {
+          return typeof pkg.version === 'string'
+            ? { name: pkg.name, version: pkg.version }
+            : { name: pkg.name };
+        }
       } catch {
-        return undefined;
+        // not JSON: look further up
       }
     }
     if (dirname(dir) === dir) return undefined;
@@ -50,7 +59,8 @@ export function localDetectors(names: readonly string[]): Set<string> {
 /**
  * Resource attributes from what the process can see without a network call, by detector:
  * `serviceinstance` a fresh instance id; `host`, `os`, `process` the usual attributes;
- * `container` the container id and Kubernetes attributes from the usual downward-API variables;
+ * `container` the container id and Kubernetes attributes from the usual downward-API variables
+ * (K8S_POD_NAME …, or POD_NAME … inside Kubernetes);
  * `env` OTEL_RESOURCE_ATTRIBUTES, which wins over the detected values. The service name and
  * version (OTEL_SERVICE_NAME, then the app's package.json), deployment environment (NODE_ENV
  * fallback) and the telemetry SDK attributes are always set; OTEL_SERVICE_NAME wins over
@@ -63,7 +73,7 @@ export function detectResource(
   detectors: ReadonlySet<string> = new Set<string>(LOCAL_DETECTORS),
 ): Record<string, Attr> {
   const main = process.argv[1] ? dirname(resolve(process.argv[1])) : process.cwd();
-  const pkg = nearestPackage(main) ?? nearestPackage(process.cwd());
+  const pkg = appPackage(main) ?? appPackage(process.cwd());
   const on = (name: string) => detectors.has(name);
   const attributes: Record<string, Attr | undefined> = {
     'service.name': pkg?.name ?? `unknown_service:node`,
@@ -85,13 +95,16 @@ export function detectResource(
     });
   }
   if (on('container')) {
+    // The unprefixed downward-API names are common elsewhere too (CI runners set NODE_NAME):
+    // they count only inside Kubernetes, which sets KUBERNETES_SERVICE_HOST in every pod.
+    const k8s = env.KUBERNETES_SERVICE_HOST === undefined ? undefined : env;
     Object.assign(attributes, {
       'container.id': containerId(),
-      'k8s.pod.name': env.K8S_POD_NAME ?? env.POD_NAME,
-      'k8s.namespace.name': env.K8S_NAMESPACE_NAME ?? env.POD_NAMESPACE,
-      'k8s.node.name': env.K8S_NODE_NAME ?? env.NODE_NAME,
-      'k8s.pod.uid': env.K8S_POD_UID ?? env.POD_UID,
-      'k8s.container.name': env.K8S_CONTAINER_NAME ?? env.CONTAINER_NAME,
+      'k8s.pod.name': env.K8S_POD_NAME ?? k8s?.POD_NAME,
+      'k8s.namespace.name': env.K8S_NAMESPACE_NAME ?? k8s?.POD_NAMESPACE,
+      'k8s.node.name': env.K8S_NODE_NAME ?? k8s?.NODE_NAME,
+      'k8s.pod.uid': env.K8S_POD_UID ?? k8s?.POD_UID,
+      'k8s.container.name': env.K8S_CONTAINER_NAME ?? k8s?.CONTAINER_NAME,
     });
   }
   if (on('env')) Object.assign(attributes, extra);
