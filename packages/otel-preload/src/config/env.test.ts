@@ -315,7 +315,8 @@ describe('parseEnv', () => {
       {
         variable: 'OTEL_NODE_RESOURCE_DETECTORS',
         value: 'env, k8s,host ,aws,nope',
-        reason: 'unknown "k8s", "nope" dropped',
+        reason:
+          'unknown "k8s", "nope" dropped; expected one of host, os, process, serviceinstance, container, env, alibaba, aws, azure, gcp, all, none',
         fallback: 'env,host,aws',
       },
     ]);
@@ -328,6 +329,38 @@ describe('parseEnv', () => {
       parseEnv({}).config.OTEL_NODE_RESOURCE_DETECTORS,
     );
     expect(allUnknown.warnings[0]!.fallback).toBe('host,os,process,serviceinstance,container,env');
+  });
+
+  it('keeps the known exporters and propagators of a list, whatever their case', () => {
+    const { config, warnings } = parseEnv({
+      OTEL_METRICS_EXPORTER: 'OTLP,console',
+      OTEL_TRACES_EXPORTER: 'console',
+      OTEL_PROPAGATORS: 'TraceContext,xray',
+    });
+    expect(config.OTEL_METRICS_EXPORTER).toEqual(['otlp']);
+    expect(config.OTEL_TRACES_EXPORTER).toEqual(['otlp']);
+    expect(config.OTEL_PROPAGATORS).toEqual(['tracecontext']);
+    expect(warnings.map(formatWarning)).toEqual([
+      'invalid OTEL_TRACES_EXPORTER="console" (unknown "console" dropped; expected one of otlp, none); using otlp',
+      'invalid OTEL_METRICS_EXPORTER="OTLP,console" (unknown "console" dropped; expected one of prometheus, otlp, none); using otlp',
+      'invalid OTEL_PROPAGATORS="TraceContext,xray" (unknown "xray" dropped; expected one of tracecontext, baggage, b3, b3multi, jaeger, none); using tracecontext',
+    ]);
+  });
+
+  it('reads the sampler and log level ignoring case, and says what a bad ratio falls back to', () => {
+    const { config, warnings } = parseEnv({
+      OTEL_TRACES_SAMPLER: 'ParentBased_TraceIdRatio',
+      OTEL_TRACES_SAMPLER_ARG: 'abc',
+      OTEL_LOG_LEVEL: 'DEBUG',
+    });
+    expect(config.OTEL_TRACES_SAMPLER).toBe('parentbased_traceidratio');
+    expect(config.OTEL_LOG_LEVEL).toBe('debug');
+    expect(warnings.map(formatWarning)).toEqual([
+      'invalid OTEL_TRACES_SAMPLER_ARG="abc" (expected a number from 0 to 1); using 1 (the ratio samplers keep every trace)',
+    ]);
+    expect(parseEnv({ OTEL_LOG_LEVEL: 'loud' }).warnings.map(formatWarning)).toEqual([
+      'invalid OTEL_LOG_LEVEL="loud" (expected one of none, error, warn, info, debug, verbose, all); using warn',
+    ]);
   });
 
   it('reads the case-insensitive metric enums and falls back on unknown ones', () => {

@@ -28,7 +28,13 @@ const SENSITIVE = new Set<string>([
 ]);
 
 /** Lists where an unknown entry is dropped with a warning instead of rejecting the whole value. */
-const FORGIVING_LISTS = new Set<string>(['OTEL_NODE_RESOURCE_DETECTORS']);
+const FORGIVING_LISTS = new Set<string>([
+  'OTEL_NODE_RESOURCE_DETECTORS',
+  'OTEL_TRACES_EXPORTER',
+  'OTEL_METRICS_EXPORTER',
+  'OTEL_LOGS_EXPORTER',
+  'OTEL_PROPAGATORS',
+]);
 
 /** Variables the spec defines that the preload deliberately ignores, with the reason it gives. */
 const UNSUPPORTED: Record<string, string> = {
@@ -79,6 +85,12 @@ const GENERAL_LIMIT: Record<string, keyof PreloadEnv> = {
   OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT: 'OTEL_ATTRIBUTE_COUNT_LIMIT',
 };
 
+/** What an unset optional variable means, where "unset" alone would not say. */
+const UNSET_MEANS: Partial<Record<keyof PreloadEnv, string>> = {
+  OTEL_TRACES_SAMPLER_ARG: '1 (the ratio samplers keep every trace)',
+  OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'every instrumentation',
+};
+
 function describeFallback(variable: keyof PreloadEnv, config: PreloadEnv): string {
   const value = config[variable];
   if (value === undefined) {
@@ -91,7 +103,8 @@ function describeFallback(variable: keyof PreloadEnv, config: PreloadEnv): strin
     const parent = perSignal
       ? (`OTEL_EXPORTER_OTLP_${perSignal[2]}` as keyof PreloadEnv)
       : GENERAL_LIMIT[variable];
-    return parent ? `${describeFallback(parent, config)} (from ${parent})` : 'unset';
+    if (parent) return `${describeFallback(parent, config)} (from ${parent})`;
+    return UNSET_MEANS[variable] ?? 'unset';
   }
   if (SENSITIVE.has(variable)) return '[REDACTED]';
   if (Array.isArray(value)) return value.join(',');
@@ -109,11 +122,14 @@ function dropInvalid(
 ): Map<string, string> {
   const rejected = new Map<string, string>();
   const unknownEntries = new Map<string, Set<number>>();
+  /** Per forgiving list, what its entries may be (the entry issue's message). */
+  const expected = new Map<string, string>();
   for (const issue of issues) {
     const variable = String(issue.path[0]);
     const entry = issue.path[1];
     if (FORGIVING_LISTS.has(variable) && typeof entry === 'number') {
       unknownEntries.set(variable, (unknownEntries.get(variable) ?? new Set()).add(entry));
+      expected.set(variable, issue.message);
     } else if (!rejected.has(variable)) rejected.set(variable, issue.message);
   }
   for (const variable of rejected.keys()) delete input[variable];
@@ -122,7 +138,7 @@ function dropInvalid(
     const entries = splitList(input[variable]!);
     const unknown = entries.filter((_, i) => indices.has(i)).map((e) => JSON.stringify(e));
     const kept = entries.filter((_, i) => !indices.has(i));
-    rejected.set(variable, `unknown ${unknown.join(', ')} dropped`);
+    rejected.set(variable, `unknown ${unknown.join(', ')} dropped; ${expected.get(variable)}`);
     if (kept.length > 0) input[variable] = kept.join(',');
     else delete input[variable];
   }

@@ -33,24 +33,30 @@ export const port = int('expected a port number (0-65535)').check(
 export const url = z.url({ protocol: /^https?$/, error: 'expected an http or https URL' });
 export const filePath = z.string().check(z.minLength(1));
 
-/** OTLP encodings the preload can send; grpc gets its own reason because users do try it. */
-export const protocol = z.enum(['http/protobuf', 'http/json'], {
-  error: (issue) =>
-    issue.input === 'grpc'
-      ? 'grpc is not supported by the preload, which exports over OTLP/HTTP only'
-      : undefined,
-});
-export const compression = z.enum(['gzip', 'none']);
+/** One of `values`, with a warning reason that lists them. */
+export const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `expected one of ${values.join(', ')}` });
 
-/** An enum the spec declares case-insensitive; the output is lower case. */
+const lowercase = z.pipe(
+  z.string(),
+  z.transform((value: string) => value.toLowerCase()),
+);
+
+/** An enum value, read ignoring case as the spec asks of every enum; the output is lower case. */
 export const lowercaseEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.pipe(
-    z.pipe(
-      z.string(),
-      z.transform((value: string) => value.toLowerCase()),
-    ),
-    z.enum(values),
-  );
+  z.pipe(lowercase, choice(values));
+
+/** OTLP encodings the preload can send; grpc gets its own reason because users do try it. */
+export const protocol = z.pipe(
+  lowercase,
+  z.enum(['http/protobuf', 'http/json'], {
+    error: (issue) =>
+      issue.input === 'grpc'
+        ? 'grpc is not supported by the preload, which exports over OTLP/HTTP only'
+        : 'expected one of http/protobuf, http/json',
+  }),
+);
+export const compression = lowercaseEnum(['gzip', 'none']);
 
 /** Comma-separated entries, trimmed, empty ones dropped (`a, b,` → `['a', 'b']`). */
 export const splitList = (value: string): string[] =>
@@ -98,8 +104,18 @@ export const keyValueList = z.pipe(
   }),
 );
 
+/**
+ * A list of names from `allowed`, read ignoring case. An unknown entry is dropped with a warning
+ * and the rest kept (see env.ts): one typo must not turn off every exporter.
+ */
 export const exporterList = <const T extends readonly [string, ...string[]]>(allowed: T) =>
-  z.pipe(list, z.array(z.enum(allowed)));
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((value: string) => splitList(value.toLowerCase())),
+    ),
+    z.array(choice(allowed)),
+  );
 
 export const withDefault = <T extends z.ZodMiniType>(
   schema: T,

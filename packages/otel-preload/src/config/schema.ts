@@ -106,7 +106,7 @@ export const envSchema = z.object({
     'OTLP log export; off by default because stdout JSON is usually collected already.',
   ),
   OTEL_TRACES_SAMPLER: withDefault(
-    z.enum([
+    lowercaseEnum([
       'always_on',
       'always_off',
       'traceidratio',
@@ -118,7 +118,14 @@ export const envSchema = z.object({
     'Sampler.',
   ),
   OTEL_TRACES_SAMPLER_ARG: doc(
-    z.optional(z.coerce.number().check(z.minimum(0), z.maximum(1))),
+    z.optional(
+      z.coerce
+        .number({ error: 'expected a number from 0 to 1' })
+        .check(
+          z.minimum(0, { error: 'expected a number from 0 to 1' }),
+          z.maximum(1, { error: 'expected a number from 0 to 1' }),
+        ),
+    ),
     'Ratio for the traceidratio samplers.',
   ),
   OTEL_PROPAGATORS: withDefault(
@@ -133,7 +140,7 @@ export const envSchema = z.object({
   ),
   OTEL_EXPORTER_PROMETHEUS_PORT: withDefault(port, 9464, 'Prometheus endpoint port.'),
   OTEL_LOG_LEVEL: withDefault(
-    z.enum(['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all']),
+    lowercaseEnum(['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all']),
     'warn',
     'Diagnostic log level of the preload itself.',
   ),
