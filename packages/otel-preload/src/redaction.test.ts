@@ -11,6 +11,9 @@ describe('redaction rules', () => {
     expect(sanitizeSql("INSERT INTO t (a, b) VALUES ('it''s', -3.5e2)")).toBe(
       'INSERT INTO t (a, b) VALUES (?, ?)',
     );
+    expect(
+      sanitizeSql("SELECT $$it's a secret$$, $pw$hunter2 $$ still$pw$ FROM t WHERE id = $1"),
+    ).toBe('SELECT ?, ? FROM t WHERE id = $1');
   });
 
   it('http.headers: the deny-list wins over the allow-list', () => {

@@ -20,9 +20,12 @@ export function capturableHeaders(allowList: readonly string[]): string[] {
   return allowList.map((h) => h.toLowerCase()).filter((h) => !NEVER_CAPTURED_HEADERS.has(h));
 }
 
-/** Single-quoted strings (with '' and \' escapes), hex and decimal numbers; not $1 placeholders. */
+/**
+ * Dollar-quoted strings (`$$…$$`, `$tag$…$tag$`), single-quoted strings (with '' and \'
+ * escapes), hex and decimal numbers; not $1 placeholders.
+ */
 const SQL_LITERAL =
-  /'(?:[^'\\]|\\.|'')*'|\b0x[0-9a-f]+\b|(?<![\w$.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi;
+  /\$([a-z_]\w*)?\$[\s\S]*?\$\1\$|'(?:[^'\\]|\\.|'')*'|\b0x[0-9a-f]+\b|(?<![\w$.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi;
 
 /** SQL with string, numeric and hex literals replaced by `?` (identifiers and keywords kept). */
 export function sanitizeSql(sql: string): string {
