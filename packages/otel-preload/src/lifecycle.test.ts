@@ -107,6 +107,21 @@ describe('entry and failure paths', () => {
   });
 });
 
+describe('exit with the destination down', () => {
+  it('waits at most OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS, says so once, and exits as it would', () => {
+    const script = "require('@opentelemetry/api').trace.getTracer('t').startSpan('s').end()";
+    for (const exit of ['', '; process.exitCode = 4']) {
+      const started = performance.now();
+      const result = node([], script + exit, { OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS: '300' });
+      expect(result.status).toBe(exit ? 4 : 0);
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(result.warnings).toEqual([
+        '[otel-preload] gave up exporting after OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS=300 ms: the OTLP destination failed or did not answer in time; what was still queued is dropped',
+      ]);
+    }
+  });
+});
+
 describe('crashes', () => {
   for (const [what, script] of [
     ['an uncaught exception', "setTimeout(() => { throw new Error('boom') }, 10)"],
@@ -149,6 +164,18 @@ describe('exported to the gateway', () => {
     expect(result.status).toBe(0);
     await until('the short-lived span', () =>
       exportedSpans(dir).find((s) => s.span.name === 'short-lived'),
+    );
+  });
+
+  it('sends what is queued when the app calls process.exit(), keeping its exit code', async () => {
+    const result = node(
+      [],
+      "require('@opentelemetry/api').trace.getTracer('t').startSpan('exiting').end(); process.exit(3)",
+      { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    );
+    expect(result.status).toBe(3);
+    await until('the exiting span', () =>
+      exportedSpans(dir).find((s) => s.span.name === 'exiting'),
     );
   });
 

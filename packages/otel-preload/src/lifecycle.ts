@@ -6,6 +6,8 @@ export interface Flushable {
   flush(): Promise<void>;
   /** Records an uncaught exception on the active span and as a log record. */
   recordCrash(error: unknown, origin: string): void;
+  /** Sends what is still queued, synchronously: at 'exit' nothing asynchronous runs any more. */
+  exportNow(): void;
 }
 
 /** Resolves true when `promise` settled within `ms`, false when the time ran out first. */
@@ -23,12 +25,26 @@ const withTimeout = (promise: Promise<void>, ms: number) =>
  * - beforeExit: flush once; Node exits with the app's exit code when the flush ends, or at
  *   `timeoutMs` if the destination is unreachable (export retries never hold the process).
  * - uncaughtExceptionMonitor: record the error; Node's crash behaviour is unchanged.
+ * - exit: what is still queued (an app that calls process.exit() skips beforeExit) is sent
+ *   synchronously, unless a flush has already run out of time (the destination is not answering,
+ *   and the exit must not wait for it twice).
  */
 export function installLifecycle(target: Flushable, timeoutMs: number, diag: Diagnostics): void {
+  let flushTimedOut = false;
+  const flush = () =>
+    withTimeout(target.flush(), timeoutMs).then((done) => {
+      if (!done && !flushTimedOut) {
+        flushTimedOut = true;
+        diag.warn(
+          `gave up exporting after OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS=${timeoutMs} ms: the OTLP destination failed or did not answer in time; what was still queued is dropped`,
+        );
+      }
+      return done;
+    });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const handler = () => {
       const appHandles = process.listenerCount(signal) > 1;
-      void withTimeout(target.flush(), timeoutMs).then(() => {
+      void flush().then(() => {
         if (appHandles) return;
         process.removeListener(signal, handler);
         process.kill(process.pid, signal);
@@ -40,10 +56,18 @@ export function installLifecycle(target: Flushable, timeoutMs: number, diag: Dia
   process.on('beforeExit', () => {
     if (flushedBeforeExit) return;
     flushedBeforeExit = true;
-    void withTimeout(target.flush(), timeoutMs).then((done) => {
+    void flush().then((done) => {
       // The app had nothing left to do; only the exporter's retries would keep it alive now.
       if (!done) process.exit();
     });
+  });
+  process.on('exit', () => {
+    if (flushTimedOut) return;
+    try {
+      target.exportNow();
+    } catch (error) {
+      diag.debug(`could not export at exit: ${String(error)}`);
+    }
   });
   process.on('uncaughtExceptionMonitor', (error, origin) => {
     try {

@@ -39,8 +39,8 @@ import { createLoggerProvider } from './logs.ts';
 import { propagatorsFrom, samplerFrom } from './traces.ts';
 
 const STARTED = Symbol.for('@org/otel-preload.started');
-/** Longest a crash is delayed by the last-chance export of what it recorded. */
-const CRASH_EXPORT_MAX_MS = 2000;
+/** Longest a crash or a process.exit() is delayed by the last-chance export of what is queued. */
+const LAST_EXPORT_MAX_MS = 2000;
 /** Delay before instrumentations that watch the process rather than a module start. */
 const DEFERRED_START_MS = 200;
 /** The instrumentation scope of what the preload records itself (crashes). */
@@ -206,6 +206,15 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
     }, DEFERRED_START_MS).unref();
   }
 
+  const exportNow = () => {
+    if (steppedBack) return;
+    exportBeforeDeath(
+      config,
+      { spans: spanQueue, logs: logging?.queue },
+      Math.min(config.OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS, LAST_EXPORT_MAX_MS),
+    );
+  };
+
   installLifecycle(
     {
       flush: () =>
@@ -237,14 +246,9 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
           // A surviving app still ends its span itself (a server span when its response closes).
           if (dying) span.end();
         }
-        if (dying && !steppedBack) {
-          exportBeforeDeath(
-            config,
-            { spans: spanQueue, logs: logging?.queue },
-            Math.min(config.OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS, CRASH_EXPORT_MAX_MS),
-          );
-        }
+        if (dying) exportNow();
       },
+      exportNow,
     },
     config.OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS,
     diag,
