@@ -88,7 +88,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
   contextManager.enable();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: propagatorsFrom(config, diag) }),
+    new CompositePropagator({ propagators: propagatorsFrom(config) }),
   );
 
   const spanQueue = config.OTEL_TRACES_EXPORTER.includes('otlp')

@@ -10,7 +10,6 @@ import {
 } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
-import { Warnings } from '../test-support/warnings.ts';
 import { parseEnv } from './config/env.ts';
 import { propagatorsFrom, samplerFrom } from './traces.ts';
 
@@ -106,47 +105,57 @@ describe('samplerFrom', () => {
 describe('propagatorsFrom', () => {
   /** The headers the named propagators inject for a sampled span carrying one baggage entry. */
   function injected(value: string | undefined) {
-    const diag = new Warnings();
     const env = value === undefined ? {} : { OTEL_PROPAGATORS: value };
-    const propagators = propagatorsFrom(parseEnv(env).config, diag);
+    const propagators = propagatorsFrom(parseEnv(env).config);
     const active = propagation.setBaggage(
       remoteParent(true),
       propagation.createBaggage({ tenant: { value: 'acme' } }),
     );
     const headers: Record<string, string> = {};
     for (const propagator of propagators) propagator.inject(active, headers, defaultTextMapSetter);
-    return { headers, warnings: diag.lines };
+    return headers;
   }
 
   it('injects W3C trace context and baggage by default', () => {
     expect(injected(undefined)).toEqual({
-      headers: { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01`, baggage: 'tenant=acme' },
-      warnings: [],
+      traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01`,
+      baggage: 'tenant=acme',
     });
   });
 
   it('uses only the propagators named, and none for `none`', () => {
-    expect(injected('baggage').headers).toEqual({ baggage: 'tenant=acme' });
-    expect(injected('none')).toEqual({ headers: {}, warnings: [] });
+    expect(injected('baggage')).toEqual({ baggage: 'tenant=acme' });
+    expect(injected('none')).toEqual({});
   });
 
-  it('names a propagator it does not bundle, ignores it and keeps the others', () => {
-    const { headers, warnings } = injected('b3,tracecontext');
-    expect(Object.keys(headers)).toEqual(['traceparent']);
-    expect(warnings).toEqual(['OTEL_PROPAGATORS: "b3" is not bundled with the preload; ignored']);
-  });
-
-  it('extracts the parent from the W3C header', () => {
-    const [tracecontext] = propagatorsFrom(parseEnv({}).config, new Warnings());
-    const extracted = tracecontext!.extract(
-      ROOT_CONTEXT,
-      { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` },
-      defaultTextMapGetter,
-    );
-    expect(trace.getSpanContext(extracted)).toMatchObject({
-      traceId: TRACE_ID,
-      isRemote: true,
-      traceFlags: TraceFlags.SAMPLED,
+  it('injects B3 as one header for b3 and as X-B3-* headers for b3multi', () => {
+    expect(injected('b3')).toEqual({ b3: `${TRACE_ID}-00f067aa0ba902b7-1` });
+    expect(injected('b3multi')).toEqual({
+      'x-b3-traceid': TRACE_ID,
+      'x-b3-spanid': '00f067aa0ba902b7',
+      'x-b3-sampled': '1',
     });
+  });
+
+  it('extracts the parent from the W3C header, and from B3 when b3 is named', () => {
+    const extract = (value: string, carrier: Record<string, string>) => {
+      const propagators = propagatorsFrom(parseEnv({ OTEL_PROPAGATORS: value }).config);
+      let extracted = ROOT_CONTEXT;
+      for (const propagator of propagators)
+        extracted = propagator.extract(extracted, carrier, defaultTextMapGetter);
+      return trace.getSpanContext(extracted);
+    };
+    const parent = { traceId: TRACE_ID, isRemote: true, traceFlags: TraceFlags.SAMPLED };
+    expect(
+      extract('tracecontext', { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` }),
+    ).toMatchObject(parent);
+    expect(
+      extract('b3', {
+        'x-b3-traceid': TRACE_ID,
+        'x-b3-spanid': '00f067aa0ba902b7',
+        'x-b3-sampled': '1',
+      }),
+    ).toMatchObject(parent);
+    expect(extract('tracecontext', { b3: `${TRACE_ID}-00f067aa0ba902b7-1` })).toBeUndefined();
   });
 });

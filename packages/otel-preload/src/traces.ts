@@ -1,5 +1,6 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
 import { W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import type { Sampler } from '@opentelemetry/sdk-trace';
 import {
   AlwaysOffSampler,
@@ -8,7 +9,6 @@ import {
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace';
 import type { PreloadEnv } from './config/env.ts';
-import type { Diagnostics } from './diag.ts';
 
 /** The sampler OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG describe. */
 export function samplerFrom(config: PreloadEnv): Sampler {
@@ -29,14 +29,18 @@ export function samplerFrom(config: PreloadEnv): Sampler {
   }
 }
 
-/** The propagators OTEL_PROPAGATORS names; ones that need extra packages are reported. */
-export function propagatorsFrom(config: PreloadEnv, diag: Diagnostics): TextMapPropagator[] {
+/**
+ * The propagators OTEL_PROPAGATORS names, in its order (`none` adds none). B3 extracts either
+ * encoding; `b3` injects the single header, `b3multi` the X-B3-* headers.
+ */
+export function propagatorsFrom(config: PreloadEnv): TextMapPropagator[] {
   const out: TextMapPropagator[] = [];
   for (const name of config.OTEL_PROPAGATORS) {
     if (name === 'tracecontext') out.push(new W3CTraceContextPropagator());
     else if (name === 'baggage') out.push(new W3CBaggagePropagator());
-    else if (name !== 'none')
-      diag.warn(`OTEL_PROPAGATORS: "${name}" is not bundled with the preload; ignored`);
+    else if (name === 'b3') out.push(new B3Propagator());
+    else if (name === 'b3multi')
+      out.push(new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER }));
   }
   return out;
 }

@@ -343,7 +343,7 @@ describe('parseEnv', () => {
     expect(warnings.map(formatWarning)).toEqual([
       'invalid OTEL_TRACES_EXPORTER="console" (unknown "console" dropped; expected one of otlp, none); using otlp',
       'invalid OTEL_METRICS_EXPORTER="OTLP,console" (unknown "console" dropped; expected one of prometheus, otlp, none); using otlp',
-      'invalid OTEL_PROPAGATORS="TraceContext,xray" (unknown "xray" dropped; expected one of tracecontext, baggage, b3, b3multi, jaeger, none); using tracecontext',
+      'invalid OTEL_PROPAGATORS="TraceContext,xray" (unknown "xray" dropped; expected one of tracecontext, baggage, b3, b3multi, none); using tracecontext',
     ]);
   });
 

@@ -129,9 +129,9 @@ export const envSchema = z.object({
     'Ratio for the traceidratio samplers.',
   ),
   OTEL_PROPAGATORS: withDefault(
-    exporterList(['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger', 'none']),
+    exporterList(['tracecontext', 'baggage', 'b3', 'b3multi', 'none']),
     ['tracecontext', 'baggage'],
-    'Context propagators.',
+    'Context propagators: tracecontext, baggage, b3 (single header), b3multi (X-B3-* headers), none.',
   ),
   OTEL_EXPORTER_PROMETHEUS_HOST: withDefault(
     z.string().check(z.minLength(1)),
