@@ -1,7 +1,7 @@
 // The preload next to other OpenTelemetry setups and in failure paths, as real child processes:
 // an app that brings its own SDK, a second copy of the preload, and a crash.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -90,6 +90,22 @@ describe('entry and failure paths', () => {
     });
     expect(result.status).toBe(0);
     expect(result.stdout.split('\n').sort()).toEqual(['', 'main true', 'worker false']);
+  });
+
+  it('says which Node.js it needs where module.registerHooks is missing, and the app runs', () => {
+    // As on Node.js before 22.15: the hooks API is removed before the preload loads.
+    const older = join(mkdtempSync(join(tmpdir(), 'preload-node-')), 'older-node.cjs');
+    writeFileSync(older, "delete require('node:module').registerHooks;");
+    const result = spawnSync(
+      process.execPath,
+      ['--require', older, '--require', preload, '-e', 'console.log("ran")'],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('ran\n');
+    expect(result.stderr).toBe(
+      `[otel-preload] disabled, the app runs uninstrumented: it needs Node.js 22.15 or later, and this is ${process.version}\n`,
+    );
   });
 
   it('warns once about a destination that is down, however many exports fail, and exits 0', () => {

@@ -1,3 +1,4 @@
+import * as nodeModule from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 import {
   context,
@@ -61,6 +62,13 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
   }
   state[STARTED] = true;
   if (!isMainThread) return 'skipped';
+  // The lazy instrumentation hooks need module.registerHooks (Node 22.15, 23.5 and later).
+  if (typeof nodeModule.registerHooks !== 'function') {
+    process.stderr.write(
+      `[otel-preload] disabled, the app runs uninstrumented: it needs Node.js 22.15 or later, and this is ${process.version}\n`,
+    );
+    return 'skipped';
+  }
 
   const { config, warnings } = parseEnv(env);
   const diag = new Diagnostics(config.OTEL_LOG_LEVEL);
