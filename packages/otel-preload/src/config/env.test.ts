@@ -347,6 +347,16 @@ describe('parseEnv', () => {
     ]);
   });
 
+  it('names the headers that are never captured, and captures the rest', () => {
+    const { config, warnings } = parseEnv({
+      OTEL_PRELOAD_CAPTURE_HEADERS: 'x-request-id,Cookie,authorization',
+    });
+    expect(config.OTEL_PRELOAD_CAPTURE_HEADERS).toEqual(['x-request-id']);
+    expect(warnings.map(formatWarning)).toEqual([
+      'invalid OTEL_PRELOAD_CAPTURE_HEADERS="x-request-id,Cookie,authorization" (Cookie, authorization never captured, by rule http.headers); using x-request-id',
+    ]);
+  });
+
   it('reads the sampler and log level ignoring case, and says what a bad ratio falls back to', () => {
     const { config, warnings } = parseEnv({
       OTEL_TRACES_SAMPLER: 'ParentBased_TraceIdRatio',

@@ -4,7 +4,7 @@ import type { PreloadEnv } from './schema.ts';
 import { envSchema } from './schema.ts';
 import type { OtlpSignal } from './settings.ts';
 import { signalUrl } from './settings.ts';
-import { scrubUrls } from '../redaction.ts';
+import { NEVER_CAPTURED_HEADERS, scrubUrls } from '../redaction.ts';
 
 // Parsing the environment against the schema (schema.ts): never throws; every invalid variable
 // falls back to its default with one warning naming it. Also the `@org/otel-preload/config`
@@ -204,6 +204,20 @@ export function parseEnv(env: NodeJS.ProcessEnv): ParsedEnv {
     });
   }
   warnings.push(...clamped);
+  const denied = config.OTEL_PRELOAD_CAPTURE_HEADERS.filter((name) =>
+    NEVER_CAPTURED_HEADERS.has(name.toLowerCase()),
+  );
+  if (denied.length > 0) {
+    config.OTEL_PRELOAD_CAPTURE_HEADERS = config.OTEL_PRELOAD_CAPTURE_HEADERS.filter(
+      (name) => !denied.includes(name),
+    );
+    warnings.push({
+      variable: 'OTEL_PRELOAD_CAPTURE_HEADERS',
+      value: env.OTEL_PRELOAD_CAPTURE_HEADERS ?? '',
+      reason: `${denied.join(', ')} never captured, by rule http.headers`,
+      fallback: describeFallback('OTEL_PRELOAD_CAPTURE_HEADERS', config),
+    });
+  }
   return { config, warnings };
 }
 
