@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
@@ -407,22 +409,44 @@ describe('otlpExporterSettings', () => {
     }
   });
 
+  it('names a certificate file that is not there, at startup', () => {
+    const { config, warnings } = parseEnv({
+      OTEL_EXPORTER_OTLP_CERTIFICATE: '/nonexistent/ca.pem',
+      OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY: '/nonexistent/traces.key',
+    });
+    expect(otlpExporterSettings(config, 'traces').certificateFile).toBeUndefined();
+    expect(warnings.map(formatWarning)).toEqual([
+      'invalid OTEL_EXPORTER_OTLP_CERTIFICATE="/nonexistent/ca.pem" (no readable file at that path); using the system\'s CA certificates',
+      'invalid OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY="/nonexistent/traces.key" (no readable file at that path); using no client certificate (from OTEL_EXPORTER_OTLP_CLIENT_KEY)',
+    ]);
+  });
+
   it('prefers each per-signal variable over its generic one', () => {
+    const ssl = mkdtempSync(join(tmpdir(), 'env-test-ssl-'));
+    for (const name of [
+      'ca.pem',
+      'client.key',
+      'client.pem',
+      'traces-ca.pem',
+      'traces.key',
+      'traces.pem',
+    ])
+      writeFileSync(join(ssl, name), 'PEM');
     const { config, warnings } = parseEnv({
       OTEL_EXPORTER_OTLP_ENDPOINT: 'https://gateway:4318/otlp/',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_EXPORTER_OTLP_TIMEOUT: '5000',
       OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
-      OTEL_EXPORTER_OTLP_CERTIFICATE: '/etc/ssl/ca.pem',
-      OTEL_EXPORTER_OTLP_CLIENT_KEY: '/etc/ssl/client.key',
-      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: '/etc/ssl/client.pem',
+      OTEL_EXPORTER_OTLP_CERTIFICATE: join(ssl, 'ca.pem'),
+      OTEL_EXPORTER_OTLP_CLIENT_KEY: join(ssl, 'client.key'),
+      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: join(ssl, 'client.pem'),
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example.com/custom/path',
       OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
       OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '2500',
       OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'none',
-      OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: '/etc/ssl/traces-ca.pem',
-      OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY: '/etc/ssl/traces.key',
-      OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE: '/etc/ssl/traces.pem',
+      OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: join(ssl, 'traces-ca.pem'),
+      OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY: join(ssl, 'traces.key'),
+      OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE: join(ssl, 'traces.pem'),
       OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://logs:4318',
     });
     expect(warnings).toEqual([]);
@@ -432,9 +456,9 @@ describe('otlpExporterSettings', () => {
       protocol: 'http/protobuf',
       timeoutMs: 2500,
       compression: 'none',
-      certificateFile: '/etc/ssl/traces-ca.pem',
-      clientKeyFile: '/etc/ssl/traces.key',
-      clientCertificateFile: '/etc/ssl/traces.pem',
+      certificateFile: join(ssl, 'traces-ca.pem'),
+      clientKeyFile: join(ssl, 'traces.key'),
+      clientCertificateFile: join(ssl, 'traces.pem'),
     });
     expect(otlpExporterSettings(config, 'metrics')).toStrictEqual({
       url: 'https://gateway:4318/otlp/v1/metrics',
@@ -442,9 +466,9 @@ describe('otlpExporterSettings', () => {
       protocol: 'http/json',
       timeoutMs: 5000,
       compression: 'gzip',
-      certificateFile: '/etc/ssl/ca.pem',
-      clientKeyFile: '/etc/ssl/client.key',
-      clientCertificateFile: '/etc/ssl/client.pem',
+      certificateFile: join(ssl, 'ca.pem'),
+      clientKeyFile: join(ssl, 'client.key'),
+      clientCertificateFile: join(ssl, 'client.pem'),
     });
     // A per-signal URL without a path gets the root path, nothing else (spec example 2).
     expect(otlpExporterSettings(config, 'logs').url).toBe('http://logs:4318/');

@@ -87,6 +87,9 @@ const GENERAL_LIMIT: Record<string, keyof PreloadEnv> = {
 
 /** What an unset optional variable means, where "unset" alone would not say. */
 const UNSET_MEANS: Partial<Record<keyof PreloadEnv, string>> = {
+  OTEL_EXPORTER_OTLP_CERTIFICATE: "the system's CA certificates",
+  OTEL_EXPORTER_OTLP_CLIENT_KEY: 'no client certificate',
+  OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: 'no client certificate',
   OTEL_TRACES_SAMPLER_ARG: '1 (the ratio samplers keep every trace)',
   OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'every instrumentation',
 };

@@ -1,5 +1,6 @@
 // Building blocks of the environment schema (schema.ts): value types with the messages a
 // warning quotes, documentation attached through zod's registry, per-signal OTLP variables.
+import { accessSync, constants, statSync } from 'node:fs';
 import * as z from 'zod/mini';
 
 /** Attaches the variable's documentation to its schema. */
@@ -31,7 +32,21 @@ export const port = int('expected a port number (0-65535)').check(
 );
 
 export const url = z.url({ protocol: /^https?$/, error: 'expected an http or https URL' });
-export const filePath = z.string().check(z.minLength(1));
+/** A file the process can read: checked at startup, so a wrong path is named before any export. */
+export const filePath = z.string().check(
+  z.minLength(1),
+  z.refine(
+    (path: string) => {
+      try {
+        accessSync(path, constants.R_OK);
+        return statSync(path).isFile();
+      } catch {
+        return false;
+      }
+    },
+    { error: 'no readable file at that path' },
+  ),
+);
 
 /** One of `values`, with a warning reason that lists them. */
 export const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
