@@ -38,6 +38,28 @@ describe('business metrics', () => {
     });
   });
 
+  it('drops a label that was not declared, and names it once', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    const refunds = counter('refunds', { labels: ['reason'] });
+    const loose = { reason: 'late', order_id: 'o-1' } as unknown as { reason: string };
+    refunds.add(1, loose);
+    refunds.add(1, { ...loose, order_id: 'o-2' } as typeof loose);
+    await reader.forceFlush();
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on next tick
+    process.off('warning', onWarning);
+    const points = exporter
+      .getMetrics()
+      .at(-1)!
+      .scopeMetrics[0]!.metrics.find((m) => m.descriptor.name === 'refunds')!.dataPoints;
+    expect(points).toMatchObject([{ value: 2, attributes: { reason: 'late' } }]);
+    expect(loose).toEqual({ reason: 'late', order_id: 'o-1' });
+    expect(warnings).toEqual([
+      'counter "refunds": label "order_id" was not declared (labels: reason); dropped',
+    ]);
+  });
+
   it('rejects invalid names, label names and buckets with the offending value named', () => {
     expect(() => counter('9lives')).toThrow('counter name "9lives" is invalid');
     expect(() => counter('ok', { labels: ['bad label'] })).toThrow('label name "bad label"');

@@ -1,7 +1,7 @@
 // `@org/otel-preload/metrics`: typed counters, histograms and gauges for an app's own numbers
 // (tickets sold, queue depth, checkout latency), recorded through the preload's meter provider
 // and served on its Prometheus endpoint and/or pushed over OTLP with everything else.
-import type { Meter, MetricOptions } from '@opentelemetry/api';
+import type { Attributes, Meter, MetricOptions } from '@opentelemetry/api';
 import { metrics } from '@opentelemetry/api';
 
 /** The OpenTelemetry instrument-name syntax. */
@@ -66,6 +66,37 @@ function check<L extends string>(kind: string, name: string, options: Instrument
 }
 
 /**
+ * The labels a record may carry: those declared. An undeclared one (a JavaScript caller is not
+ * held to the types) is dropped, since each of its values would start a series, and named once
+ * as a process warning.
+ */
+function declaredOnly<L extends string>(
+  kind: string,
+  name: string,
+  options: InstrumentOptions<L>,
+): (labels: Labels<L> | undefined) => Attributes | undefined {
+  const declared = new Set<string>(options.labels ?? []);
+  const named = new Set<string>();
+  return (labels) => {
+    if (labels === undefined) return undefined;
+    let kept: Record<string, string | number | boolean> | undefined;
+    for (const key of Object.keys(labels)) {
+      if (declared.has(key)) continue;
+      kept ??= { ...labels };
+      delete kept[key];
+      if (!named.has(key)) {
+        named.add(key);
+        process.emitWarning(
+          `${kind} "${name}": label "${key}" was not declared (labels: ${[...declared].join(', ') || 'none'}); dropped`,
+          'OtelPreloadWarning',
+        );
+      }
+    }
+    return kept ?? labels;
+  };
+}
+
+/**
  * A monotonic counter, e.g. `counter('ticket_sales', { labels: ['event'] })`, scraped as
  * `ticket_sales_total{event="…"}`. Throws a TypeError naming the problem for an invalid name.
  */
@@ -75,10 +106,11 @@ export function counter<const L extends string = never>(
 ): Counter<L> {
   check('counter', name, options);
   const instrument = appMeter().createCounter(name, metricOptions(options));
+  const attributes = declaredOnly('counter', name, options);
   return {
     add: (amount = 1, labels) => {
       if (amount < 0 || !Number.isFinite(amount)) return;
-      instrument.add(amount, labels);
+      instrument.add(amount, attributes(labels));
     },
   };
 }
@@ -93,9 +125,10 @@ export function histogram<const L extends string = never>(
   if (buckets?.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= buckets[i - 1]!)))
     throw new TypeError(`histogram "${name}": buckets must be finite and ascending`);
   const instrument = appMeter().createHistogram(name, metricOptions(options, buckets));
+  const attributes = declaredOnly('histogram', name, options);
   return {
     record: (value, labels) => {
-      if (Number.isFinite(value)) instrument.record(value, labels);
+      if (Number.isFinite(value)) instrument.record(value, attributes(labels));
     },
   };
 }
@@ -107,9 +140,10 @@ export function gauge<const L extends string = never>(
 ): Gauge<L> {
   check('gauge', name, options);
   const instrument = appMeter().createGauge(name, metricOptions(options));
+  const attributes = declaredOnly('gauge', name, options);
   return {
     set: (value, labels) => {
-      if (Number.isFinite(value)) instrument.record(value, labels);
+      if (Number.isFinite(value)) instrument.record(value, attributes(labels));
     },
   };
 }
