@@ -108,6 +108,29 @@ describe('entry and failure paths', () => {
     );
   });
 
+  it('names the port its Prometheus endpoint bound when asked for port 0', async () => {
+    const app = run(['--require', preload, '-e', 'setTimeout(() => {}, 20_000)'], {
+      OTEL_METRICS_EXPORTER: 'prometheus',
+      OTEL_EXPORTER_PROMETHEUS_PORT: '0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      OTEL_LOG_LEVEL: 'debug',
+    });
+    try {
+      const url = await until(
+        'the endpoint line',
+        () =>
+          /Prometheus endpoint on (http:\/\/127\.0\.0\.1:[1-9]\d*\/metrics)/.exec(
+            app.output(),
+          )?.[1],
+      );
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('# TYPE');
+    } finally {
+      app.child.kill('SIGKILL');
+    }
+  });
+
   it('warns once about a destination that is down, however many exports fail, and exits 0', () => {
     const script = `
       const tracer = require('@opentelemetry/api').trace.getTracer('t');

@@ -77,7 +77,10 @@ export class PrometheusEndpoint extends MetricReader {
       diag.warn(`Prometheus endpoint ${host}:${port} unavailable: ${error.message}`),
     );
     server.listen(port, host, () => {
-      diag.debug(`Prometheus endpoint on http://${host}:${port}/metrics`);
+      // The port bound, which differs from the one asked for when that was 0.
+      const bound = server.address();
+      const at = typeof bound === 'object' && bound !== null ? bound.port : port;
+      diag.debug(`Prometheus endpoint on http://${host}:${at}/metrics`);
     });
     server.unref();
     this.server = server;
