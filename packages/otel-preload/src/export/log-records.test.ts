@@ -50,4 +50,19 @@ describe('logsToRequest', () => {
     expect(ours).toEqual(official);
     expect(ours.resourceLogs[0]!.scopeLogs.map((s) => s.logRecords.length)).toEqual([1, 1]);
   });
+
+  it('leaves out attributes that repeat the resource, and keeps those that differ', () => {
+    const exporter = new InMemoryLogRecordExporter();
+    const provider = new LoggerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'checkout', 'service.version': '1.0' }),
+      processors: [new SimpleLogRecordProcessor({ exporter })],
+    });
+    provider.getLogger('pino').emit({
+      body: 'paid',
+      attributes: { 'service.name': 'checkout', 'service.version': '0.9', 'order.id': 42 },
+    });
+    const request = logsToRequest(exporter.getFinishedLogRecords(), new Grouper());
+    const record = request.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!;
+    expect(record.attributes.map((a) => a.key)).toEqual(['service.version', 'order.id']);
+  });
 });

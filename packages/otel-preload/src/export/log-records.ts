@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ExportLogsServiceRequest, LogRecord } from '@org/otlp';
 import type { Grouper } from './convert.ts';
@@ -31,11 +32,26 @@ function toLogRecord(record: ReadableLogRecord): LogRecord {
     severityNumber: record.severityNumber ?? 0,
     severityText: record.severityText ?? '',
     body: record.body === undefined ? undefined : toAnyValue(record.body),
-    attributes: toKeyValues(record.attributes),
+    attributes: toKeyValues(ownAttributes(record)),
     droppedAttributesCount: record.droppedAttributesCount,
     flags: context ? context.traceFlags & 0xff : 0,
     traceId: context ? idBytes(context.traceId) : EMPTY,
     spanId: context ? idBytes(context.spanId) : EMPTY,
     eventName: record.eventName ?? '',
   };
+}
+
+/**
+ * A record's attributes less those its resource carries with the same value: createLogger puts
+ * the service fields on every JSON line for stdout, and over OTLP the resource says them once.
+ */
+function ownAttributes(record: ReadableLogRecord): Attributes {
+  const resource = record.resource.attributes;
+  let own: Attributes | undefined;
+  for (const key of Object.keys(record.attributes)) {
+    const value = record.attributes[key];
+    if (value !== undefined && resource[key] === value)
+      delete (own ??= { ...record.attributes })[key];
+  }
+  return own ?? record.attributes;
 }
