@@ -161,6 +161,39 @@ describe('exit with the destination down', () => {
   });
 });
 
+describe('SIGTERM with the destination down', () => {
+  it('lets an app that handles SIGTERM itself exit once the flush has run out of time', async () => {
+    const script = `
+      const http = require('node:http');
+      const server = http.createServer((req, res) => res.end('ok'));
+      server.listen(0, '127.0.0.1', () => {
+        let n = 0;
+        const next = () => http.get({ port: server.address().port, host: '127.0.0.1', agent: false }, (r) => {
+          r.resume();
+          r.on('end', () => (++n < 50 ? next() : console.log('ready')));
+        });
+        next();
+      });
+      process.on('SIGTERM', () => server.close());`;
+    const app = run(['--require', preload, '-e', script], {
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS: '300',
+    });
+    await until('the requests', () => (app.output().includes('ready') ? true : undefined));
+    const signalled = performance.now();
+    app.child.kill('SIGTERM');
+    const exit = await app.exit;
+    // Without giving up, the export retries (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s) held it up.
+    expect(performance.now() - signalled).toBeLessThan(5000);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(app.output()).toContain(
+      'gave up exporting after OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS=300 ms',
+    );
+  });
+});
+
 describe('crashes', () => {
   for (const [what, script] of [
     ['an uncaught exception', "setTimeout(() => { throw new Error('boom') }, 10)"],

@@ -8,14 +8,23 @@ export interface Flushable {
   recordCrash(error: unknown, origin: string): void;
   /** Sends what is still queued, synchronously: at 'exit' nothing asynchronous runs any more. */
   exportNow(): void;
+  /** Drops what is queued and aborts exports in flight: a flush ran out of time. */
+  abandon(): void;
 }
 
-/** Resolves true when `promise` settled within `ms`, false when the time ran out first. */
+/**
+ * Resolves true when `promise` settled within `ms`, false when the time ran out first. The timer
+ * keeps the process up meanwhile, on purpose: an export waiting to retry holds nothing else.
+ */
 const withTimeout = (promise: Promise<void>, ms: number) =>
-  Promise.race([
-    promise.then(() => true),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
-  ]);
+  new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const settled = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    promise.then(settled, settled);
+  });
 
 /**
  * Hooks that flush telemetry without changing how the host process behaves:
@@ -35,6 +44,9 @@ export function installLifecycle(target: Flushable, timeoutMs: number, diag: Dia
     withTimeout(target.flush(), timeoutMs).then((done) => {
       if (!done && !flushTimedOut) {
         flushTimedOut = true;
+        // Nothing of ours may keep the process up past the timeout (an app that handles the
+        // signal itself exits when its own work is done).
+        target.abandon();
         diag.warn(
           `gave up exporting after OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS=${timeoutMs} ms: the OTLP destination failed or did not answer in time; what was still queued is dropped`,
         );

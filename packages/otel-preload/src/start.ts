@@ -225,12 +225,20 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
 
   installLifecycle(
     {
+      // The queues directly, not the providers' forceFlush: those hold the process up with a
+      // 30 s timer of their own when the destination does not answer.
       flush: () =>
         Promise.all([
-          tracerProvider.forceFlush().catch(() => undefined),
-          meterProvider?.forceFlush().catch(() => undefined),
-          loggerProvider?.forceFlush().catch(() => undefined),
+          spanQueue?.flush(),
+          meterProvider
+            ?.forceFlush({ timeoutMillis: config.OTEL_PRELOAD_SHUTDOWN_TIMEOUT_MS })
+            .catch(() => undefined),
+          logging?.queue.flush(),
         ]).then(() => undefined),
+      abandon: () => {
+        spanQueue?.abandon();
+        logging?.queue.abandon();
+      },
       recordCrash: (error, origin) => {
         const attributes = exceptionAttributes(error);
         // Thrown out of a request listener: its server span ends now, with the exception.

@@ -56,6 +56,10 @@ class Recorder implements BatchExporter {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
+  aborted = 0;
+  abort(): void {
+    this.aborted++;
+  }
 }
 
 const settings = (over: Partial<BatchSettings<number>> = {}): BatchSettings<number> => ({
@@ -191,6 +195,20 @@ describe('BatchQueue', () => {
     queue.add(1);
     await queue.flush();
     expect(exporter.batches).toEqual([[1]]);
+  });
+
+  it('gives everything up on abandon: the queue, the export in flight, later items', async () => {
+    const exporter = new Recorder(undefined); // never answers
+    const queue = new BatchQueue(exporter, settings(), new Warnings());
+    for (let i = 0; i < 6; i++) queue.add(i);
+    await endOfTurn();
+    queue.add(6);
+    queue.abandon();
+    expect(exporter.aborted).toBe(1);
+    queue.add(7);
+    await endOfTurn();
+    expect(queue.drain()).toEqual([]);
+    expect(exporter.batches).toEqual([[0, 1, 2, 3]]);
   });
 
   it('hands over the batch in flight with the queue on drain', async () => {

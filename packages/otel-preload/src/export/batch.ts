@@ -30,6 +30,8 @@ export interface Batch<I> {
 export interface BatchExporter {
   export(body: Uint8Array, count: number, done: (result: ExportResult) => void): void;
   shutdown(): Promise<void>;
+  /** Gives up what is in flight at once, so that nothing of the exporter keeps the process up. */
+  abort(): void;
 }
 
 export interface BatchSettings<I = unknown> {
@@ -274,6 +276,24 @@ export class BatchQueue<I> {
       if (ready) void ready.then(run, run);
       else run();
     });
+  }
+
+  /**
+   * Gives up: drops what is queued and aborts the export in flight, so that no timer or socket
+   * of the queue keeps the process alive (a flush at shutdown ran out of time). Later items are
+   * dropped.
+   */
+  abandon(): void {
+    this.closed = true;
+    clearImmediate(this.immediate);
+    this.immediate = undefined;
+    this.pending = [];
+    this.clearTimer();
+    this.full.length = 0;
+    this.open = undefined;
+    this.inFlight = undefined;
+    this.queued = 0;
+    this.exporter.abort();
   }
 
   private clearTimer(): void {

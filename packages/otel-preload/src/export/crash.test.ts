@@ -10,7 +10,11 @@ import { crashRequests } from './crash.ts';
 import { spanCodec } from './exporter.ts';
 
 /** An exporter whose exports never finish: the first batch stays in flight. */
-const stuck: BatchExporter = { export: () => undefined, shutdown: () => Promise.resolve() };
+const stuck: BatchExporter = {
+  export: () => undefined,
+  shutdown: () => Promise.resolve(),
+  abort: () => undefined,
+};
 
 /** Five spans queued two to a batch; once drain encodes them: one batch in flight, one full, one open. */
 function queueOf(json: boolean): { spans: ReadableSpan[]; queue: BatchQueue<ReadableSpan> } {

@@ -90,6 +90,10 @@ class OtlpHttpExporter implements BatchExporter {
     this.client.close();
   }
 
+  abort(): void {
+    this.client.close();
+  }
+
   private checkPartialSuccess(body: Buffer): void {
     if (body.length === 0) return;
     try {

@@ -62,6 +62,10 @@ class LazyExporter implements Exporter {
   forceFlush(): Promise<void> {
     return this.exporter?.forceFlush() ?? Promise.resolve();
   }
+
+  abort(): void {
+    this.exporter?.abort();
+  }
 }
 
 const rejectedWarning =
