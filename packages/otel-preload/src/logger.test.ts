@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CENSOR, createLogger, withoutSecrets } from './logger.ts';
+import { createLogger } from './logger.ts';
+import { CENSOR, withoutSecrets } from './redaction.ts';
 
 /** A destination that keeps every line written to it, parsed. */
 function lines() {

@@ -3,70 +3,8 @@
 import { trace } from '@opentelemetry/api';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { pino } from 'pino';
+import { CENSOR, SECRET_KEYS, withoutSecrets } from './redaction.ts';
 import { serviceFields } from './service-fields.ts';
-
-/**
- * Keys whose values never reach a log line, at any of the places {@link secretPaths} covers
- * (rule `log.secrets`, named like the other source-redaction rules in redaction.ts).
- */
-export const SECRET_KEYS = [
-  'password',
-  'passwd',
-  'secret',
-  'token',
-  'access_token',
-  'refresh_token',
-  'id_token',
-  'api_key',
-  'apikey',
-  'client_secret',
-  'private_key',
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-] as const;
-
-/** What replaces a secret value. */
-export const CENSOR = '[REDACTED]';
-
-/** A key as secret names are compared: lower case, without `_` or `-` (apiKey, API_KEY, api-key). */
-const normalized = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
-const SECRET_NAMES = new Set<string>(SECRET_KEYS.map(normalized));
-/** How deep {@link withoutSecrets} looks: log objects are shallow, and cycles must end. */
-const MAX_DEPTH = 6;
-
-const isPlain = (value: unknown): value is Record<string, unknown> => {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-};
-
-/**
- * `value` with the values of secret-named keys replaced by {@link CENSOR} in plain objects and
- * arrays down to {@link MAX_DEPTH} levels, names compared ignoring case, `_` and `-`. Copies only
- * what it changes: the caller's objects are never modified, and a clean object comes back as is.
- */
-export function withoutSecrets(value: unknown, depth = 0): unknown {
-  if (depth >= MAX_DEPTH) return value;
-  if (Array.isArray(value)) {
-    const items = value as unknown[];
-    let out: unknown[] | undefined;
-    for (let i = 0; i < items.length; i++) {
-      const clean = withoutSecrets(items[i], depth + 1);
-      if (clean !== items[i]) (out ??= [...items])[i] = clean;
-    }
-    return out ?? items;
-  }
-  if (!isPlain(value)) return value;
-  let out: Record<string, unknown> | undefined;
-  for (const key of Object.keys(value)) {
-    const item = value[key];
-    const clean = SECRET_NAMES.has(normalized(key)) ? CENSOR : withoutSecrets(item, depth + 1);
-    if (clean !== item) (out ??= { ...value })[key] = clean;
-  }
-  return out ?? value;
-}
 
 /**
  * pino `redact` paths for `keys`: at the top level, one level down (`*.key`), and in request and

@@ -65,4 +65,23 @@ describe('logsToRequest', () => {
     const record = request.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!;
     expect(record.attributes.map((a) => a.key)).toEqual(['service.version', 'order.id']);
   });
+
+  it('censors secret-named keys in attributes and structured bodies (rule log.secrets)', () => {
+    const exporter = new InMemoryLogRecordExporter();
+    const provider = new LoggerProvider({
+      processors: [new SimpleLogRecordProcessor({ exporter })],
+    });
+    provider.getLogger('pino').emit({
+      body: { msg: 'login', user: { name: 'al', Password: 'hunter2' } },
+      attributes: { apiKey: 'k1', 'order.id': 42 },
+    });
+    const request = logsToRequest(exporter.getFinishedLogRecords(), new Grouper());
+    const encoded = JSON.stringify(request, (_, v: unknown) =>
+      typeof v === 'bigint' ? String(v) : v,
+    );
+    expect(encoded).not.toContain('hunter2');
+    expect(encoded).not.toContain('k1');
+    expect(encoded).toContain('[REDACTED]');
+    expect(encoded).toContain('"al"');
+  });
 });

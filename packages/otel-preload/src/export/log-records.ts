@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ExportLogsServiceRequest, LogRecord } from '@org/otlp';
 import type { Grouper } from './convert.ts';
+import { withoutSecrets } from '../redaction.ts';
 import { idBytes, nanos, toAnyValue, toKeyValues } from './convert.ts';
 
 const EMPTY = new Uint8Array(0);
@@ -31,8 +32,9 @@ function toLogRecord(record: ReadableLogRecord): LogRecord {
     observedTimeUnixNano: nanos(record.hrTimeObserved),
     severityNumber: record.severityNumber ?? 0,
     severityText: record.severityText ?? '',
-    body: record.body === undefined ? undefined : toAnyValue(record.body),
-    attributes: toKeyValues(ownAttributes(record)),
+    body: record.body === undefined ? undefined : toAnyValue(withoutSecrets(record.body)),
+    // Rule log.secrets for every record, the app's own pino loggers' included.
+    attributes: toKeyValues(withoutSecrets(ownAttributes(record)) as Attributes),
     droppedAttributesCount: record.droppedAttributesCount,
     flags: context ? context.traceFlags & 0xff : 0,
     traceId: context ? idBytes(context.traceId) : EMPTY,
