@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtlpHttpSettings } from './otlp-http.ts';
@@ -104,6 +107,30 @@ describe('OtlpHttpClient', () => {
       .catch((error: unknown) => error);
     expect((failure as ExportFailure).message).toBe('HTTP 503');
     expect(received.length).toBeGreaterThan(1);
+  });
+
+  it('fails at once, naming the certificate variable, on an untrusted certificate', async () => {
+    const tls = join(import.meta.dirname, '../../../gateway/testdata/tls');
+    const server = createHttpsServer(
+      { key: readFileSync(join(tls, 'server.key')), cert: readFileSync(join(tls, 'server.pem')) },
+      (_req, res) => res.end(),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => server.close());
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
+    const started = Date.now();
+    const failure = await client(url)
+      .export(payload)
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ExportFailure);
+    expect((failure as ExportFailure).retryable).toBe(false);
+    expect(String(failure)).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|CERT/);
+    expect(String(failure)).toContain('OTEL_EXPORTER_OTLP_CERTIFICATE');
+    expect(Date.now() - started).toBeLessThan(2_000); // not retried until the 5 s deadline
+    // Trusting the CA, the same server is fine.
+    await expect(
+      client(url, { certificateFile: join(tls, 'ca.pem') }).export(payload),
+    ).resolves.toBeDefined();
   });
 
   it('fails with the connection error when nothing listens', async () => {

@@ -133,16 +133,31 @@ export class OtlpHttpClient {
         request.destroy(new ExportFailure(`no answer within ${timeoutMs} ms`, false)),
       );
       request.on('error', (error: NodeJS.ErrnoException) =>
-        reject(
-          error instanceof ExportFailure
-            ? error
-            : // Connection-level failures (refused, reset) are transient by nature.
-              new ExportFailure(error.code ?? error.message, true),
-        ),
+        reject(error instanceof ExportFailure ? error : connectionFailure(error)),
       );
       request.end(body);
     });
   }
+}
+
+/** Codes of certificate verification (OpenSSL's names) and TLS handshake failures. */
+const TLS_FAILURE =
+  /CERT|CRL|SIGNATURE|ISSUER|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH|HOSTNAME_MISMATCH|^ERR_TLS_|^ERR_SSL_|^EPROTO$/;
+
+/**
+ * A connection-level failure. Refused or reset connections are transient by nature and retried;
+ * a certificate the client does not trust, or TLS spoken to a plain HTTP port, fails the same
+ * way every time, so it is reported at once.
+ */
+function connectionFailure(error: NodeJS.ErrnoException): ExportFailure {
+  const code = error.code ?? '';
+  if (TLS_FAILURE.test(code)) {
+    return new ExportFailure(
+      `${code}: ${error.message} (the CA certificates are set by OTEL_EXPORTER_OTLP_CERTIFICATE)`,
+      false,
+    );
+  }
+  return new ExportFailure(code || error.message, true);
 }
 
 function statusFailure(status: number, response: IncomingMessage, body: Buffer): ExportFailure {
