@@ -1,12 +1,13 @@
 // The preload next to other OpenTelemetry setups and in failure paths, as real child processes:
 // an app that brings its own SDK, a second copy of the preload, and a crash.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Proc } from '../test-support/processes.ts';
+import { packageManager } from './start.ts';
 import {
   exportedLogRecords,
   exportedSpans,
@@ -129,6 +130,24 @@ describe('entry and failure paths', () => {
     } finally {
       app.child.kill('SIGKILL');
     }
+  });
+
+  it('stays out of a package manager that NODE_OPTIONS reaches (npm start)', () => {
+    const bin = join(mkdtempSync(join(tmpdir(), 'preload-npm-')), 'node_modules', 'npm', 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'npm-cli.js'), "console.log('npm ran')");
+    const result = spawnSync(process.execPath, ['--require', preload, join(bin, 'npm-cli.js')], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: { ...process.env, OTEL_LOG_LEVEL: 'debug', OTEL_TRACES_SAMPLER_ARG: 'half' },
+    });
+    expect(result.stdout).toBe('npm ran\n');
+    expect(result.stderr).toBe(
+      '[otel-preload] not started in npm-cli, a package manager; the app it runs starts its own\n',
+    );
+    expect(packageManager('/home/a/.yarn/releases/yarn-4.5.0.cjs')).toBe('yarn-4.5.0');
+    expect(packageManager('/usr/lib/node_modules/pnpm/bin/pnpm.cjs')).toBe('pnpm');
+    expect(packageManager('/srv/shop/dist/server.js')).toBeUndefined();
   });
 
   it('warns once about a destination that is down, however many exports fail, and exits 0', () => {

@@ -50,6 +50,15 @@ const SCOPE = '@org/otel-preload';
 /** Packages whose load means the app configures OpenTelemetry itself. */
 const APP_SDKS = ['@opentelemetry/sdk-node', '@opentelemetry/sdk-trace-node'];
 
+/** The package-manager CLIs an app is started through (`npm start`, `yarn dev`…), by script. */
+const PACKAGE_MANAGER =
+  /(?:^|[\\/])(npm-cli|npx-cli|pnpm|pnpx|yarn(?:-[\d.]+)?|corepack)(?:\.c?js)?$/;
+
+/** The package manager `script` (process.argv[1]) is, if it is one. */
+export function packageManager(script: string | undefined): string | undefined {
+  return script === undefined ? undefined : PACKAGE_MANAGER.exec(script)?.[1];
+}
+
 /**
  * Starts the preload once per process, on the main thread only. Returns what happened, for the
  * entry point's single diagnostic line.
@@ -72,6 +81,13 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
 
   const { config, warnings } = parseEnv(env);
   const diag = new Diagnostics(config.OTEL_LOG_LEVEL);
+  const manager = packageManager(process.argv[1]);
+  if (manager !== undefined) {
+    // NODE_OPTIONS reaches `npm start` itself: instrumenting npm would take the Prometheus port
+    // from the app it starts, which gets the preload through the same NODE_OPTIONS.
+    diag.debug(`not started in ${manager}, a package manager; the app it runs starts its own`);
+    return 'skipped';
+  }
   for (const warning of warnings) diag.warn(formatWarning(warning));
   if (config.OTEL_SDK_DISABLED) return 'skipped';
   diag.debug(`effective config ${JSON.stringify(redactedConfig(config))}`);
