@@ -285,14 +285,8 @@ export class BatchQueue<I> {
    */
   abandon(): void {
     this.closed = true;
-    clearImmediate(this.immediate);
-    this.immediate = undefined;
-    this.pending = [];
-    this.clearTimer();
-    this.full.length = 0;
-    this.open = undefined;
-    this.inFlight = undefined;
-    this.queued = 0;
+    this.pending = []; // dropped unencoded: drain would encode them
+    this.drain();
     this.exporter.abort();
   }
 
