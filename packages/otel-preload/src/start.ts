@@ -28,7 +28,6 @@ import { ServerSpans } from './instrumentations/server-spans.ts';
 import { watchFirstGlobalUse, watchFirstLoads } from './instrumentations/lazy.ts';
 import { installLifecycle } from './lifecycle.ts';
 import { createMeterProvider } from './metrics.ts';
-import { capturableHeaders } from './redaction.ts';
 import { detectResource, localDetectors, withCloud } from './resource.ts';
 import { publishResource } from './service-fields.ts';
 import { exceptionAttributes } from './errors.ts';
@@ -151,7 +150,7 @@ export function start(env: NodeJS.ProcessEnv = process.env): 'started' | 'skippe
   );
   for (const name of unknown) diag.warn(`unknown instrumentation "${name}" ignored`);
   const settings = {
-    capturedHeaders: capturableHeaders(config.OTEL_PRELOAD_CAPTURE_HEADERS),
+    capturedHeaders: config.OTEL_PRELOAD_CAPTURE_HEADERS,
     redactedQueryParams: config.OTEL_PRELOAD_REDACT_QUERY_PARAMS,
     sendLogs: config.OTEL_LOGS_EXPORTER.includes('otlp'),
     serverSpans: new ServerSpans(tracing, { name: HTTP_SERVER_SCOPE }),

@@ -4,7 +4,7 @@ import type { PreloadEnv } from './schema.ts';
 import { envSchema } from './schema.ts';
 import type { OtlpSignal } from './settings.ts';
 import { signalUrl } from './settings.ts';
-import { NEVER_CAPTURED_HEADERS, scrubUrls } from '../redaction.ts';
+import { capturableHeaders, scrubUrls } from '../redaction.ts';
 
 // Parsing the environment against the schema (schema.ts): never throws; every invalid variable
 // falls back to its default with one warning naming it. Also the `@org/otel-preload/config`
@@ -207,13 +207,13 @@ export function parseEnv(env: NodeJS.ProcessEnv): ParsedEnv {
     });
   }
   warnings.push(...clamped);
-  const denied = config.OTEL_PRELOAD_CAPTURE_HEADERS.filter((name) =>
-    NEVER_CAPTURED_HEADERS.has(name.toLowerCase()),
+  // The headers really captured (lower case, the deny-list removed); the rest is named.
+  const requested = config.OTEL_PRELOAD_CAPTURE_HEADERS;
+  config.OTEL_PRELOAD_CAPTURE_HEADERS = capturableHeaders(requested);
+  const denied = requested.filter(
+    (name) => !config.OTEL_PRELOAD_CAPTURE_HEADERS.includes(name.toLowerCase()),
   );
   if (denied.length > 0) {
-    config.OTEL_PRELOAD_CAPTURE_HEADERS = config.OTEL_PRELOAD_CAPTURE_HEADERS.filter(
-      (name) => !denied.includes(name),
-    );
     warnings.push({
       variable: 'OTEL_PRELOAD_CAPTURE_HEADERS',
       value: env.OTEL_PRELOAD_CAPTURE_HEADERS ?? '',

@@ -124,13 +124,7 @@ export const keyValueList = z.pipe(
  * and the rest kept (see env.ts): one typo must not turn off every exporter.
  */
 export const exporterList = <const T extends readonly [string, ...string[]]>(allowed: T) =>
-  z.pipe(
-    z.pipe(
-      z.string(),
-      z.transform((value: string) => splitList(value.toLowerCase())),
-    ),
-    z.array(choice(allowed)),
-  );
+  z.pipe(z.pipe(lowercase, list), z.array(choice(allowed)));
 
 export const withDefault = <T extends z.ZodMiniType>(
   schema: T,

@@ -38,6 +38,9 @@ export const LOCAL_DETECTORS = [
 /** Resource detectors that query a cloud metadata endpoint over the network: run only when named. */
 export const CLOUD_DETECTORS = ['alibaba', 'aws', 'azure', 'gcp'] as const;
 
+/** The reason a bad OTEL_TRACES_SAMPLER_ARG gives. */
+const RATIO = 'expected a number from 0 to 1';
+
 export const envSchema = z.object({
   OTEL_SDK_DISABLED: withDefault(boolean, false, 'Disable the preload entirely.'),
   OTEL_SERVICE_NAME: doc(
@@ -120,11 +123,8 @@ export const envSchema = z.object({
   OTEL_TRACES_SAMPLER_ARG: doc(
     z.optional(
       z.coerce
-        .number({ error: 'expected a number from 0 to 1' })
-        .check(
-          z.minimum(0, { error: 'expected a number from 0 to 1' }),
-          z.maximum(1, { error: 'expected a number from 0 to 1' }),
-        ),
+        .number({ error: RATIO })
+        .check(z.minimum(0, { error: RATIO }), z.maximum(1, { error: RATIO })),
     ),
     'Ratio for the traceidratio samplers.',
   ),
