@@ -13,8 +13,12 @@ export type OtlpErrorCode =
   | 'TOO_DEEP'
   | 'BAD_JSON'
   | 'BAD_VALUE'
+  /** Over one of the decode limits the caller set; `limit` says which. */
+  | 'LIMIT'
   /** A fault of the codec itself, never of the input; tests assert it never happens. */
   | 'INTERNAL';
+
+import type { LimitName } from './limits.ts';
 
 export class OtlpDecodeError extends Error {
   override readonly name = 'OtlpDecodeError';
@@ -22,11 +26,14 @@ export class OtlpDecodeError extends Error {
   readonly offset: number;
   /** Field path, outermost first. */
   readonly path: string[] = [];
+  /** With code `LIMIT`: which of the decode limits the input went over. */
+  readonly limit: LimitName | undefined;
 
-  constructor(code: OtlpErrorCode, message: string, offset: number) {
+  constructor(code: OtlpErrorCode, message: string, offset: number, limit?: LimitName) {
     super(message);
     this.code = code;
     this.offset = offset;
+    this.limit = limit;
   }
 
   /** `path` joined, e.g. `resourceSpans[0].scopeSpans[0].spans[3].name`. */

@@ -56,6 +56,7 @@ export type {
   ScopeLogs,
 } from './types/logs.ts';
 export type { DecodeOptions } from './proto/reader.ts';
+export type { DecodeLimits, LimitName } from './limits.ts';
 export { decodeTraceRequest, encodeTraceRequest } from './proto/trace.ts';
 export { varintSize } from './proto/writer.ts';
 export { decodeMetricsRequest } from './proto/metrics-decode.ts';

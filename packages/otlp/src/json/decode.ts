@@ -1,15 +1,17 @@
 import type { DecodeOptions } from '../proto/reader.ts';
-import { DEFAULT_MAX_DEPTH } from '../proto/reader.ts';
 import type { ExportLogsServiceRequest, LogRecord } from '../types/logs.ts';
 import type {
   Exemplar,
   ExponentialHistogramBuckets,
+  ExponentialHistogramDataPoint,
   ExportMetricsServiceRequest,
+  HistogramDataPoint,
   Metric,
   NumberDataPoint,
+  SummaryDataPoint,
 } from '../types/metrics.ts';
 import type { ExportTraceServiceRequest, Span } from '../types/trace.ts';
-import type { JsonObject } from './values.ts';
+import type { JsonContext, JsonObject } from './values.ts';
 import {
   anyValue,
   attributes,
@@ -32,24 +34,26 @@ import {
   str,
 } from './values.ts';
 
-const depthOf = (options?: DecodeOptions) => options?.maxDepth ?? DEFAULT_MAX_DEPTH;
-
 /** Decodes an OTLP/JSON `ExportTraceServiceRequest`; throws only {@link OtlpDecodeError}. */
 export function decodeTraceRequestJson(
   input: Uint8Array | string,
   options?: DecodeOptions,
 ): ExportTraceServiceRequest {
-  const d = depthOf(options);
-  return decodeJsonWith(input, (root) => ({
+  return decodeJsonWith(input, options, (root, cx) => ({
     resourceSpans: list(root, 'resourceSpans', (item) => {
       const rs = object(item, 'resourceSpans');
       return {
-        resource: resource(rs, d),
+        resource: resource(rs, cx),
         scopeSpans: list(rs, 'scopeSpans', (scopeItem) => {
           const ss = object(scopeItem, 'scopeSpans');
           return {
-            scope: scope(ss, d),
-            spans: list(ss, 'spans', (s) => span(object(s, 'span'), d)),
+            scope: scope(ss, cx),
+            spans: list(
+              ss,
+              'spans',
+              (s) => span(object(s, 'span'), cx),
+              (n) => cx.budget.item('spans', n),
+            ),
             schemaUrl: str(ss, 'schemaUrl'),
           };
         }),
@@ -59,7 +63,7 @@ export function decodeTraceRequestJson(
   }));
 }
 
-function span(s: JsonObject, d: number): Span {
+function span(s: JsonObject, cx: JsonContext): Span {
   return {
     traceId: id(s, 'traceId', 16),
     spanId: id(s, 'spanId', 8),
@@ -70,29 +74,43 @@ function span(s: JsonObject, d: number): Span {
     kind: int(s, 'kind'),
     startTimeUnixNano: int64(s, 'startTimeUnixNano'),
     endTimeUnixNano: int64(s, 'endTimeUnixNano'),
-    attributes: attributes(s, 'attributes', d),
+    attributes: attributes(s, 'attributes', cx),
     droppedAttributesCount: int(s, 'droppedAttributesCount', 0),
-    events: list(s, 'events', (item) => {
-      const e = object(item, 'event');
-      return {
-        timeUnixNano: int64(e, 'timeUnixNano'),
-        name: str(e, 'name'),
-        attributes: attributes(e, 'attributes', d),
-        droppedAttributesCount: int(e, 'droppedAttributesCount', 0),
-      };
-    }),
+    events: list(
+      s,
+      'events',
+      (item) => {
+        const e = object(item, 'event');
+        return {
+          timeUnixNano: int64(e, 'timeUnixNano'),
+          name: str(e, 'name'),
+          attributes: attributes(e, 'attributes', cx),
+          droppedAttributesCount: int(e, 'droppedAttributesCount', 0),
+        };
+      },
+      (n) => {
+        if (n > cx.budget.maxEvents) cx.budget.exceeded('events', 'events');
+      },
+    ),
     droppedEventsCount: int(s, 'droppedEventsCount', 0),
-    links: list(s, 'links', (item) => {
-      const l = object(item, 'link');
-      return {
-        traceId: id(l, 'traceId', 16),
-        spanId: id(l, 'spanId', 8),
-        traceState: str(l, 'traceState'),
-        attributes: attributes(l, 'attributes', d),
-        droppedAttributesCount: int(l, 'droppedAttributesCount', 0),
-        flags: int(l, 'flags', 0),
-      };
-    }),
+    links: list(
+      s,
+      'links',
+      (item) => {
+        const l = object(item, 'link');
+        return {
+          traceId: id(l, 'traceId', 16),
+          spanId: id(l, 'spanId', 8),
+          traceState: str(l, 'traceState'),
+          attributes: attributes(l, 'attributes', cx),
+          droppedAttributesCount: int(l, 'droppedAttributesCount', 0),
+          flags: int(l, 'flags', 0),
+        };
+      },
+      (n) => {
+        if (n > cx.budget.maxLinks) cx.budget.exceeded('links', 'links');
+      },
+    ),
     droppedLinksCount: int(s, 'droppedLinksCount', 0),
     status: message(s, 'status', (st) => ({ message: str(st, 'message'), code: int(st, 'code') })),
   };
@@ -103,17 +121,16 @@ export function decodeMetricsRequestJson(
   input: Uint8Array | string,
   options?: DecodeOptions,
 ): ExportMetricsServiceRequest {
-  const d = depthOf(options);
-  return decodeJsonWith(input, (root) => ({
+  return decodeJsonWith(input, options, (root, cx) => ({
     resourceMetrics: list(root, 'resourceMetrics', (item) => {
       const rm = object(item, 'resourceMetrics');
       return {
-        resource: resource(rm, d),
+        resource: resource(rm, cx),
         scopeMetrics: list(rm, 'scopeMetrics', (scopeItem) => {
           const sm = object(scopeItem, 'scopeMetrics');
           return {
-            scope: scope(sm, d),
-            metrics: list(sm, 'metrics', (m) => metric(object(m, 'metric'), d)),
+            scope: scope(sm, cx),
+            metrics: list(sm, 'metrics', (m) => metric(object(m, 'metric'), cx)),
             schemaUrl: str(sm, 'schemaUrl'),
           };
         }),
@@ -130,10 +147,10 @@ function valueOf(p: JsonObject): { asDouble?: number; asInt?: bigint } {
   return raw === undefined ? {} : { asDouble: doubleValue(raw, 'asDouble') };
 }
 
-function exemplar(item: unknown, d: number): Exemplar {
+function exemplar(item: unknown, cx: JsonContext): Exemplar {
   const e = object(item, 'exemplar');
   return {
-    filteredAttributes: attributes(e, 'filteredAttributes', d),
+    filteredAttributes: attributes(e, 'filteredAttributes', cx),
     timeUnixNano: int64(e, 'timeUnixNano'),
     ...valueOf(e),
     spanId: id(e, 'spanId', 8),
@@ -141,101 +158,117 @@ function exemplar(item: unknown, d: number): Exemplar {
   };
 }
 
-function numberPoint(item: unknown, d: number): NumberDataPoint {
+function numberPoint(item: unknown, cx: JsonContext): NumberDataPoint {
   const p = object(item, 'dataPoint');
   return {
-    attributes: attributes(p, 'attributes', d),
+    attributes: attributes(p, 'attributes', cx),
     startTimeUnixNano: int64(p, 'startTimeUnixNano'),
     timeUnixNano: int64(p, 'timeUnixNano'),
     ...valueOf(p),
-    exemplars: list(p, 'exemplars', (e) => exemplar(e, d)),
+    exemplars: list(p, 'exemplars', (e) => exemplar(e, cx)),
     flags: int(p, 'flags', 0),
   };
 }
 
-function buckets(b: JsonObject): ExponentialHistogramBuckets {
+/** Counts a list of data points against the item budget. */
+const points = (cx: JsonContext) => (n: number) => cx.budget.item('data points', n);
+
+/** Histogram bucket counts: each becomes a bigint, so each counts as a decoded object. */
+function bucketCounts(obj: JsonObject, cx: JsonContext): bigint[] {
+  return list(
+    obj,
+    'bucketCounts',
+    (c) => int64Value(c, 'bucketCounts', false),
+    (n) => cx.budget.node(n),
+  );
+}
+
+function buckets(b: JsonObject, cx: JsonContext): ExponentialHistogramBuckets {
+  return { offset: int(b, 'offset'), bucketCounts: bucketCounts(b, cx) };
+}
+
+function histogramPoint(item: unknown, cx: JsonContext): HistogramDataPoint {
+  const p = object(item, 'dataPoint');
   return {
-    offset: int(b, 'offset'),
-    bucketCounts: list(b, 'bucketCounts', (c) => int64Value(c, 'bucketCounts', false)),
+    attributes: attributes(p, 'attributes', cx),
+    startTimeUnixNano: int64(p, 'startTimeUnixNano'),
+    timeUnixNano: int64(p, 'timeUnixNano'),
+    count: int64(p, 'count'),
+    sum: optionalDouble(p, 'sum'),
+    bucketCounts: bucketCounts(p, cx),
+    explicitBounds: list(p, 'explicitBounds', (b) => doubleValue(b, 'explicitBounds')),
+    exemplars: list(p, 'exemplars', (e) => exemplar(e, cx)),
+    flags: int(p, 'flags', 0),
+    min: optionalDouble(p, 'min'),
+    max: optionalDouble(p, 'max'),
   };
 }
 
-function metric(m: JsonObject, d: number): Metric {
+function exponentialPoint(item: unknown, cx: JsonContext): ExponentialHistogramDataPoint {
+  const p = object(item, 'dataPoint');
+  return {
+    attributes: attributes(p, 'attributes', cx),
+    startTimeUnixNano: int64(p, 'startTimeUnixNano'),
+    timeUnixNano: int64(p, 'timeUnixNano'),
+    count: int64(p, 'count'),
+    sum: optionalDouble(p, 'sum'),
+    scale: int(p, 'scale'),
+    zeroCount: int64(p, 'zeroCount'),
+    positive: message(p, 'positive', (b) => buckets(b, cx)),
+    negative: message(p, 'negative', (b) => buckets(b, cx)),
+    flags: int(p, 'flags', 0),
+    exemplars: list(p, 'exemplars', (e) => exemplar(e, cx)),
+    min: optionalDouble(p, 'min'),
+    max: optionalDouble(p, 'max'),
+    zeroThreshold: double(p, 'zeroThreshold'),
+  };
+}
+
+function summaryPoint(item: unknown, cx: JsonContext): SummaryDataPoint {
+  const p = object(item, 'dataPoint');
+  return {
+    attributes: attributes(p, 'attributes', cx),
+    startTimeUnixNano: int64(p, 'startTimeUnixNano'),
+    timeUnixNano: int64(p, 'timeUnixNano'),
+    count: int64(p, 'count'),
+    sum: double(p, 'sum'),
+    quantileValues: list(p, 'quantileValues', (q) => {
+      const v = object(q, 'quantileValue');
+      return { quantile: double(v, 'quantile'), value: double(v, 'value') };
+    }),
+    flags: int(p, 'flags', 0),
+  };
+}
+
+function metric(m: JsonObject, cx: JsonContext): Metric {
   const out: Metric = {
     name: str(m, 'name'),
     description: str(m, 'description'),
     unit: str(m, 'unit'),
-    metadata: attributes(m, 'metadata', d),
+    metadata: attributes(m, 'metadata', cx),
   };
   const gauge = message(m, 'gauge', (g) => ({
-    dataPoints: list(g, 'dataPoints', (p) => numberPoint(p, d)),
+    dataPoints: list(g, 'dataPoints', (p) => numberPoint(p, cx), points(cx)),
   }));
   if (gauge) return { ...out, gauge };
   const sum = message(m, 'sum', (s) => ({
-    dataPoints: list(s, 'dataPoints', (p) => numberPoint(p, d)),
+    dataPoints: list(s, 'dataPoints', (p) => numberPoint(p, cx), points(cx)),
     aggregationTemporality: int(s, 'aggregationTemporality'),
     isMonotonic: bool(s, 'isMonotonic'),
   }));
   if (sum) return { ...out, sum };
   const histogram = message(m, 'histogram', (h) => ({
     aggregationTemporality: int(h, 'aggregationTemporality'),
-    dataPoints: list(h, 'dataPoints', (item) => {
-      const p = object(item, 'dataPoint');
-      return {
-        attributes: attributes(p, 'attributes', d),
-        startTimeUnixNano: int64(p, 'startTimeUnixNano'),
-        timeUnixNano: int64(p, 'timeUnixNano'),
-        count: int64(p, 'count'),
-        sum: optionalDouble(p, 'sum'),
-        bucketCounts: list(p, 'bucketCounts', (c) => int64Value(c, 'bucketCounts', false)),
-        explicitBounds: list(p, 'explicitBounds', (b) => doubleValue(b, 'explicitBounds')),
-        exemplars: list(p, 'exemplars', (e) => exemplar(e, d)),
-        flags: int(p, 'flags', 0),
-        min: optionalDouble(p, 'min'),
-        max: optionalDouble(p, 'max'),
-      };
-    }),
+    dataPoints: list(h, 'dataPoints', (p) => histogramPoint(p, cx), points(cx)),
   }));
   if (histogram) return { ...out, histogram };
   const exponentialHistogram = message(m, 'exponentialHistogram', (h) => ({
     aggregationTemporality: int(h, 'aggregationTemporality'),
-    dataPoints: list(h, 'dataPoints', (item) => {
-      const p = object(item, 'dataPoint');
-      return {
-        attributes: attributes(p, 'attributes', d),
-        startTimeUnixNano: int64(p, 'startTimeUnixNano'),
-        timeUnixNano: int64(p, 'timeUnixNano'),
-        count: int64(p, 'count'),
-        sum: optionalDouble(p, 'sum'),
-        scale: int(p, 'scale'),
-        zeroCount: int64(p, 'zeroCount'),
-        positive: message(p, 'positive', buckets),
-        negative: message(p, 'negative', buckets),
-        flags: int(p, 'flags', 0),
-        exemplars: list(p, 'exemplars', (e) => exemplar(e, d)),
-        min: optionalDouble(p, 'min'),
-        max: optionalDouble(p, 'max'),
-        zeroThreshold: double(p, 'zeroThreshold'),
-      };
-    }),
+    dataPoints: list(h, 'dataPoints', (p) => exponentialPoint(p, cx), points(cx)),
   }));
   if (exponentialHistogram) return { ...out, exponentialHistogram };
   const summary = message(m, 'summary', (s) => ({
-    dataPoints: list(s, 'dataPoints', (item) => {
-      const p = object(item, 'dataPoint');
-      return {
-        attributes: attributes(p, 'attributes', d),
-        startTimeUnixNano: int64(p, 'startTimeUnixNano'),
-        timeUnixNano: int64(p, 'timeUnixNano'),
-        count: int64(p, 'count'),
-        sum: double(p, 'sum'),
-        quantileValues: list(p, 'quantileValues', (q) => {
-          const v = object(q, 'quantileValue');
-          return { quantile: double(v, 'quantile'), value: double(v, 'value') };
-        }),
-        flags: int(p, 'flags', 0),
-      };
-    }),
+    dataPoints: list(s, 'dataPoints', (p) => summaryPoint(p, cx), points(cx)),
   }));
   return summary ? { ...out, summary } : out;
 }
@@ -245,17 +278,21 @@ export function decodeLogsRequestJson(
   input: Uint8Array | string,
   options?: DecodeOptions,
 ): ExportLogsServiceRequest {
-  const d = depthOf(options);
-  return decodeJsonWith(input, (root) => ({
+  return decodeJsonWith(input, options, (root, cx) => ({
     resourceLogs: list(root, 'resourceLogs', (item) => {
       const rl = object(item, 'resourceLogs');
       return {
-        resource: resource(rl, d),
+        resource: resource(rl, cx),
         scopeLogs: list(rl, 'scopeLogs', (scopeItem) => {
           const sl = object(scopeItem, 'scopeLogs');
           return {
-            scope: scope(sl, d),
-            logRecords: list(sl, 'logRecords', (l) => logRecord(object(l, 'logRecord'), d)),
+            scope: scope(sl, cx),
+            logRecords: list(
+              sl,
+              'logRecords',
+              (l) => logRecord(object(l, 'logRecord'), cx),
+              (n) => cx.budget.item('log records', n),
+            ),
             schemaUrl: str(sl, 'schemaUrl'),
           };
         }),
@@ -265,14 +302,17 @@ export function decodeLogsRequestJson(
   }));
 }
 
-function logRecord(l: JsonObject, d: number): LogRecord {
+function logRecord(l: JsonObject, cx: JsonContext): LogRecord {
   return {
     timeUnixNano: int64(l, 'timeUnixNano'),
     observedTimeUnixNano: int64(l, 'observedTimeUnixNano'),
     severityNumber: int(l, 'severityNumber'),
     severityText: str(l, 'severityText'),
-    body: message(l, 'body', (b) => anyValue(b, 0, d)),
-    attributes: attributes(l, 'attributes', d),
+    body: message(l, 'body', (b) => {
+      cx.budget.value();
+      return anyValue(b, 0, cx);
+    }),
+    attributes: attributes(l, 'attributes', cx),
     droppedAttributesCount: int(l, 'droppedAttributesCount', 0),
     flags: int(l, 'flags', 0),
     traceId: id(l, 'traceId', 16),

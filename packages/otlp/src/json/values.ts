@@ -1,6 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { OtlpDecodeError, asTyped, atPath } from '../errors.ts';
-import { EMPTY_BYTES } from '../proto/reader.ts';
+import type { DecodeOptions } from '../proto/reader.ts';
+import { DEFAULT_MAX_DEPTH, EMPTY_BYTES } from '../proto/reader.ts';
+import { Budget } from '../limits.ts';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../types/common.ts';
 
 /**
@@ -10,6 +12,12 @@ import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../type
  * unknown keys ignored. Every mismatch throws OtlpDecodeError with the field's path.
  */
 export type JsonObject = Record<string, unknown>;
+
+/** What one JSON decode carries: the nesting limit and what the request may still create. */
+export interface JsonContext {
+  readonly maxDepth: number;
+  readonly budget: Budget;
+}
 
 const fail = (message: string): never => {
   throw new OtlpDecodeError('BAD_VALUE', message, -1);
@@ -32,11 +40,20 @@ export function object(value: unknown, what: string): JsonObject {
   return value as JsonObject;
 }
 
-/** A repeated field: absent → [], each element decoded with its index in the error path. */
-export function list<T>(obj: JsonObject, camel: string, decode: (item: unknown) => T): T[] {
+/**
+ * A repeated field: absent → [], each element decoded with its index in the error path. `count`
+ * hears the length first, to apply a limit before anything is decoded.
+ */
+export function list<T>(
+  obj: JsonObject,
+  camel: string,
+  decode: (item: unknown) => T,
+  count?: (length: number) => void,
+): T[] {
   const value = field(obj, camel);
   if (value === undefined) return [];
   if (!Array.isArray(value)) return fail(`${camel} must be an array`);
+  count?.(value.length);
   const out = new Array<T>(value.length);
   for (let i = 0; i < value.length; i++) {
     try {
@@ -170,7 +187,7 @@ export function base64(value: unknown, camel: string): Uint8Array {
   return new Uint8Array(Buffer.from(value, 'base64'));
 }
 
-export function anyValue(value: unknown, depth: number, maxDepth: number): AnyValue {
+export function anyValue(value: unknown, depth: number, cx: JsonContext): AnyValue {
   const obj = object(value, 'value');
   for (const key in obj) {
     const v = obj[key];
@@ -197,19 +214,20 @@ export function anyValue(value: unknown, depth: number, maxDepth: number): AnyVa
       case 'array_value':
       case 'kvlistValue':
       case 'kvlist_value': {
-        if (depth >= maxDepth)
-          throw new OtlpDecodeError('TOO_DEEP', `AnyValue nested deeper than ${maxDepth}`, -1);
+        if (depth >= cx.maxDepth)
+          throw new OtlpDecodeError('TOO_DEEP', `AnyValue nested deeper than ${cx.maxDepth}`, -1);
         const inner = object(v, key);
+        const count = (n: number) => cx.budget.value(n);
         if (key.startsWith('array')) {
           return {
             arrayValue: {
-              values: list(inner, 'values', (item) => anyValue(item, depth + 1, maxDepth)),
+              values: list(inner, 'values', (item) => anyValue(item, depth + 1, cx), count),
             },
           };
         }
         return {
           kvlistValue: {
-            values: list(inner, 'values', (item) => keyValue(item, depth + 1, maxDepth)),
+            values: list(inner, 'values', (item) => keyValue(item, depth + 1, cx), count),
           },
         };
       }
@@ -220,13 +238,13 @@ export function anyValue(value: unknown, depth: number, maxDepth: number): AnyVa
   return {};
 }
 
-export function keyValue(value: unknown, depth: number, maxDepth: number): KeyValue {
+export function keyValue(value: unknown, depth: number, cx: JsonContext): KeyValue {
   const obj = object(value, 'attribute');
   const raw = field(obj, 'value');
   let decoded: AnyValue | undefined;
   if (raw !== undefined) {
     try {
-      decoded = anyValue(raw, depth, maxDepth);
+      decoded = anyValue(raw, depth, cx);
     } catch (error) {
       throw atPath(error, 'value');
     }
@@ -234,13 +252,22 @@ export function keyValue(value: unknown, depth: number, maxDepth: number): KeyVa
   return { key: str(obj, 'key'), value: decoded };
 }
 
-export function attributes(obj: JsonObject, camel: string, maxDepth: number): KeyValue[] {
-  return list(obj, camel, (item) => keyValue(item, 0, maxDepth));
+/** The attributes of one record, within the attribute limit; each counts one value. */
+export function attributes(obj: JsonObject, camel: string, cx: JsonContext): KeyValue[] {
+  return list(
+    obj,
+    camel,
+    (item) => keyValue(item, 0, cx),
+    (n) => {
+      if (n > cx.budget.maxAttributes) cx.budget.exceeded('attributes', camel);
+      cx.budget.value(n);
+    },
+  );
 }
 
-export function resource(obj: JsonObject, maxDepth: number): Resource | undefined {
+export function resource(obj: JsonObject, cx: JsonContext): Resource | undefined {
   return message(obj, 'resource', (r) => ({
-    attributes: attributes(r, 'attributes', maxDepth),
+    attributes: attributes(r, 'attributes', cx),
     droppedAttributesCount: int(r, 'droppedAttributesCount', 0),
     entityRefs: list(r, 'entityRefs', (item) => {
       const e = object(item, 'entityRef');
@@ -256,25 +283,50 @@ export function resource(obj: JsonObject, maxDepth: number): Resource | undefine
   }));
 }
 
-export function scope(obj: JsonObject, maxDepth: number): InstrumentationScope | undefined {
+export function scope(obj: JsonObject, cx: JsonContext): InstrumentationScope | undefined {
   return message(obj, 'scope', (s) => ({
     name: str(s, 'name'),
     version: str(s, 'version'),
-    attributes: attributes(s, 'attributes', maxDepth),
+    attributes: attributes(s, 'attributes', cx),
     droppedAttributesCount: int(s, 'droppedAttributesCount', 0),
   }));
 }
 
 /**
+ * Whether JSON text holds more than `max` objects and arrays outside strings: what `JSON.parse`
+ * would allocate containers for. Linear in the text, allocates nothing, stops at the first
+ * container past `max`.
+ */
+export function exceedsContainers(text: string, max: number): boolean {
+  // Every container takes at least two characters, so a short text cannot pass the bound.
+  if (text.length / 2 <= max) return false;
+  let n = 0;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if ((c === 0x7b || c === 0x5b) && ++n > max) return true;
+  }
+  return false;
+}
+
+/**
  * Parses JSON text. In `exact` mode, integer literals too large for a double become bigints read
  * from the source text, so 64-bit values sent as JSON numbers keep full precision; decoders use
- * it only after {@link NeedsExactParse} (the plain parse is several times faster).
+ * it only after {@link NeedsExactParse} (the plain parse is several times faster). Text holding
+ * more objects and arrays than the node budget allows is refused before it is parsed.
  */
-export function parseJson(input: Uint8Array | string, exact: boolean): JsonObject {
+export function parseJson(input: Uint8Array | string, exact: boolean, budget: Budget): JsonObject {
   const text =
     typeof input === 'string'
       ? input
       : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+  if (exceedsContainers(text, budget.nodes)) budget.exceeded('nodes', 'decoded objects');
   let parsed: unknown;
   try {
     parsed = exact
@@ -293,15 +345,28 @@ export function parseJson(input: Uint8Array | string, exact: boolean): JsonObjec
   return object(parsed, 'request');
 }
 
-/** Runs `decode` on the parsed text, re-parsing in exact mode when a 64-bit number needs it. */
-export function decodeJsonWith<T>(input: Uint8Array | string, decode: (root: JsonObject) => T): T {
+/**
+ * Runs `decode` on the parsed text, re-parsing in exact mode when a 64-bit number needs it. Each
+ * attempt starts from the full budget of `options.limits`.
+ */
+export function decodeJsonWith<T>(
+  input: Uint8Array | string,
+  options: DecodeOptions | undefined,
+  decode: (root: JsonObject, cx: JsonContext) => T,
+): T {
+  const context = (): JsonContext => ({
+    maxDepth: options?.maxDepth ?? DEFAULT_MAX_DEPTH,
+    budget: new Budget(options?.limits),
+  });
   try {
-    return decode(parseJson(input, false));
+    const cx = context();
+    return decode(parseJson(input, false, cx.budget), cx);
   } catch (error) {
     if (!(error instanceof NeedsExactParse)) throw asTyped(error);
   }
   try {
-    return decode(parseJson(input, true));
+    const cx = context();
+    return decode(parseJson(input, true, cx.budget), cx);
   } catch (error) {
     throw asTyped(error);
   }

@@ -81,6 +81,7 @@ function decodeValueList(r: Reader): { values: AnyValue[]; unknownFields?: Unkno
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a) {
+      if (--r.budget.values < 0) r.budget.exceeded('values', 'values', at);
       const parent = r.enter();
       try {
         values.push(decodeAnyValue(r, SLOT_NESTED_VALUE));
@@ -122,8 +123,12 @@ export function decodeKeyValue(r: Reader, slot: number): KeyValue {
   return kv;
 }
 
-/** Decodes the length-delimited KeyValue at the cursor, naming `list[index]` on error. */
+/**
+ * Decodes the length-delimited KeyValue at the cursor, naming `list[index]` on error. Counts one
+ * value against the budget.
+ */
 export function decodeKeyValueAt(r: Reader, index: number, list: string, nested = false): KeyValue {
+  if (--r.budget.values < 0) r.budget.exceeded('values', 'values', r.pos);
   try {
     const parent = r.enter();
     const kv = decodeKeyValue(r, (index & 31) + (nested ? 32 : 0));
@@ -132,6 +137,12 @@ export function decodeKeyValueAt(r: Reader, index: number, list: string, nested 
   } catch (error) {
     throw atPath(error, `${list}[${index}]`);
   }
+}
+
+/** Decodes the attribute at the cursor into one record's `list`, within the attribute limit. */
+export function decodeAttributeInto(r: Reader, list: KeyValue[], field: string): void {
+  if (list.length >= r.budget.maxAttributes) r.budget.exceeded('attributes', field, r.pos);
+  list.push(decodeKeyValueAt(r, list.length, field));
 }
 
 export function decodeScope(r: Reader): InstrumentationScope {
@@ -152,7 +163,7 @@ export function decodeScope(r: Reader): InstrumentationScope {
         scope.version = r.cachedString(SLOT_SCOPE_VERSION);
         break;
       case 0x1a:
-        scope.attributes.push(decodeKeyValueAt(r, scope.attributes.length, 'attributes'));
+        decodeAttributeInto(r, scope.attributes, 'attributes');
         break;
       case 0x20:
         scope.droppedAttributesCount = r.uint32();
@@ -183,8 +194,7 @@ export function decodeResource(r: Reader): Resource {
   while (r.pos < r.limit) {
     const at = r.pos;
     const tag = r.uint32();
-    if (tag === 0x0a)
-      resource.attributes.push(decodeKeyValueAt(r, resource.attributes.length, 'attributes'));
+    if (tag === 0x0a) decodeAttributeInto(r, resource.attributes, 'attributes');
     else if (tag === 0x10) resource.droppedAttributesCount = r.uint32();
     else if (tag === 0x1a) {
       const parent = r.enter();

@@ -7,7 +7,7 @@ import type {
 } from '../types/logs.ts';
 import {
   decodeAnyValue,
-  decodeKeyValueAt,
+  decodeAttributeInto,
   decodeResource,
   decodeScope,
   sizeAnyValue,
@@ -80,15 +80,19 @@ function decodeScopeLogs(r: Reader): ScopeLogs {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a) sl.scope = sub(r, 'scope', -1, decodeScope);
-    else if (tag === 0x12)
+    else if (tag === 0x12) {
+      if (--r.budget.items < 0) r.budget.exceeded('items', 'log records', at);
       sl.logRecords.push(sub(r, 'logRecords', sl.logRecords.length, decodeLogRecord));
-    else if (tag === 0x1a) sl.schemaUrl = r.string();
+    } else if (tag === 0x1a) sl.schemaUrl = r.string();
     else sl.unknownFields = keepUnknown(sl.unknownFields, r.unknown(tag, at, CONTAINER_FIELDS));
   }
   return sl;
 }
 
-const decodeBody = (r: Reader) => decodeAnyValue(r, SLOT_NESTED_VALUE);
+const decodeBody = (r: Reader) => {
+  if (--r.budget.values < 0) r.budget.exceeded('values', 'values', r.pos);
+  return decodeAnyValue(r, SLOT_NESTED_VALUE);
+};
 
 function decodeLogRecord(r: Reader): LogRecord {
   const log: LogRecord = {
@@ -122,7 +126,7 @@ function decodeLogRecord(r: Reader): LogRecord {
         log.body = sub(r, 'body', -1, decodeBody);
         break;
       case 0x32:
-        log.attributes.push(decodeKeyValueAt(r, log.attributes.length, 'attributes'));
+        decodeAttributeInto(r, log.attributes, 'attributes');
         break;
       case 0x38:
         log.droppedAttributesCount = r.uint32();

@@ -17,7 +17,7 @@ import type {
   SummaryDataPoint,
   ValueAtQuantile,
 } from '../types/metrics.ts';
-import { decodeKeyValueAt, decodeResource, decodeScope } from './common.ts';
+import { decodeAttributeInto, decodeResource, decodeScope } from './common.ts';
 import type { DecodeOptions } from './reader.ts';
 import { EMPTY_BYTES, Reader, SLOT_METRIC_NAME, keepUnknown, sub } from './reader.ts';
 
@@ -131,7 +131,7 @@ function decodeMetric(r: Reader): Metric {
         setData('summary', sub(r, 'summary', -1, decodeSummary));
         break;
       case 0x62:
-        metric.metadata.push(decodeKeyValueAt(r, metric.metadata.length, 'metadata'));
+        decodeAttributeInto(r, metric.metadata, 'metadata');
         break;
       default:
         metric.unknownFields = keepUnknown(metric.unknownFields, r.unknown(tag, at, METRIC_FIELDS));
@@ -145,9 +145,11 @@ function decodeGauge(r: Reader): Gauge {
   while (r.pos < r.limit) {
     const at = r.pos;
     const tag = r.uint32();
-    if (tag === 0x0a)
+    if (tag === 0x0a) {
+      if (--r.budget.items < 0) r.budget.exceeded('items', 'data points', at);
       gauge.dataPoints.push(sub(r, 'dataPoints', gauge.dataPoints.length, decodeNumberPoint));
-    else gauge.unknownFields = keepUnknown(gauge.unknownFields, r.unknown(tag, at, POINTS_FIELDS));
+    } else
+      gauge.unknownFields = keepUnknown(gauge.unknownFields, r.unknown(tag, at, POINTS_FIELDS));
   }
   return gauge;
 }
@@ -157,9 +159,10 @@ function decodeSum(r: Reader): Sum {
   while (r.pos < r.limit) {
     const at = r.pos;
     const tag = r.uint32();
-    if (tag === 0x0a)
+    if (tag === 0x0a) {
+      if (--r.budget.items < 0) r.budget.exceeded('items', 'data points', at);
       sum.dataPoints.push(sub(r, 'dataPoints', sum.dataPoints.length, decodeNumberPoint));
-    else if (tag === 0x10) sum.aggregationTemporality = r.int32();
+    } else if (tag === 0x10) sum.aggregationTemporality = r.int32();
     else if (tag === 0x18) sum.isMonotonic = r.bool();
     else sum.unknownFields = keepUnknown(sum.unknownFields, r.unknown(tag, at, SUM_FIELDS));
   }
@@ -171,9 +174,10 @@ function decodeHistogram(r: Reader): Histogram {
   while (r.pos < r.limit) {
     const at = r.pos;
     const tag = r.uint32();
-    if (tag === 0x0a)
+    if (tag === 0x0a) {
+      if (--r.budget.items < 0) r.budget.exceeded('items', 'data points', at);
       h.dataPoints.push(sub(r, 'dataPoints', h.dataPoints.length, decodeHistogramPoint));
-    else if (tag === 0x10) h.aggregationTemporality = r.int32();
+    } else if (tag === 0x10) h.aggregationTemporality = r.int32();
     else h.unknownFields = keepUnknown(h.unknownFields, r.unknown(tag, at, HISTOGRAM_FIELDS));
   }
   return h;
@@ -184,9 +188,10 @@ function decodeExponentialHistogram(r: Reader): ExponentialHistogram {
   while (r.pos < r.limit) {
     const at = r.pos;
     const tag = r.uint32();
-    if (tag === 0x0a)
+    if (tag === 0x0a) {
+      if (--r.budget.items < 0) r.budget.exceeded('items', 'data points', at);
       h.dataPoints.push(sub(r, 'dataPoints', h.dataPoints.length, decodeExponentialPoint));
-    else if (tag === 0x10) h.aggregationTemporality = r.int32();
+    } else if (tag === 0x10) h.aggregationTemporality = r.int32();
     else h.unknownFields = keepUnknown(h.unknownFields, r.unknown(tag, at, HISTOGRAM_FIELDS));
   }
   return h;
@@ -197,9 +202,10 @@ function decodeSummary(r: Reader): Summary {
   while (r.pos < r.limit) {
     const at = r.pos;
     const tag = r.uint32();
-    if (tag === 0x0a)
+    if (tag === 0x0a) {
+      if (--r.budget.items < 0) r.budget.exceeded('items', 'data points', at);
       s.dataPoints.push(sub(r, 'dataPoints', s.dataPoints.length, decodeSummaryPoint));
-    else s.unknownFields = keepUnknown(s.unknownFields, r.unknown(tag, at, POINTS_FIELDS));
+    } else s.unknownFields = keepUnknown(s.unknownFields, r.unknown(tag, at, POINTS_FIELDS));
   }
   return s;
 }
@@ -234,7 +240,7 @@ function decodeNumberPoint(r: Reader): NumberDataPoint {
         delete p.asDouble;
         break;
       case 0x3a:
-        p.attributes.push(decodeKeyValueAt(r, p.attributes.length, 'attributes'));
+        decodeAttributeInto(r, p.attributes, 'attributes');
         break;
       case 0x40:
         p.flags = r.uint32();
@@ -249,11 +255,13 @@ function decodeNumberPoint(r: Reader): NumberDataPoint {
 /** `repeated fixed64` (packed or not) into `out`. */
 function fixed64s(r: Reader, tag: number, packedTag: number, out: bigint[]): void {
   if (tag !== packedTag) {
+    r.budget.node();
     out.push(r.fixed64());
     return;
   }
   const end = r.lengthEnd();
   if ((end - r.pos) % 8 !== 0) r.fail('BAD_LENGTH', `packed fixed64 of ${end - r.pos} bytes`);
+  r.budget.node((end - r.pos) / 8); // each count becomes a bigint
   while (r.pos < end) out.push(r.fixed64());
 }
 
@@ -310,7 +318,7 @@ function decodeHistogramPoint(r: Reader): HistogramDataPoint {
         p.exemplars.push(sub(r, 'exemplars', p.exemplars.length, decodeExemplar));
         break;
       case 0x4a:
-        p.attributes.push(decodeKeyValueAt(r, p.attributes.length, 'attributes'));
+        decodeAttributeInto(r, p.attributes, 'attributes');
         break;
       case 0x50:
         p.flags = r.uint32();
@@ -334,10 +342,15 @@ function decodeBuckets(r: Reader): ExponentialHistogramBuckets {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x08) b.offset = r.sint32();
-    else if (tag === 0x10) b.bucketCounts.push(r.uint64());
-    else if (tag === 0x12) {
+    else if (tag === 0x10) {
+      r.budget.node();
+      b.bucketCounts.push(r.uint64());
+    } else if (tag === 0x12) {
       const parent = r.enter();
-      while (r.pos < r.limit) b.bucketCounts.push(r.uint64());
+      while (r.pos < r.limit) {
+        r.budget.node(); // each count becomes a bigint
+        b.bucketCounts.push(r.uint64());
+      }
       r.leave(parent);
     } else b.unknownFields = keepUnknown(b.unknownFields, r.unknown(tag, at, BUCKETS_FIELDS));
   }
@@ -366,7 +379,7 @@ function decodeExponentialPoint(r: Reader): ExponentialHistogramDataPoint {
     const tag = r.uint32();
     switch (tag) {
       case 0x0a:
-        p.attributes.push(decodeKeyValueAt(r, p.attributes.length, 'attributes'));
+        decodeAttributeInto(r, p.attributes, 'attributes');
         break;
       case 0x11:
         p.startTimeUnixNano = r.fixed64();
@@ -456,7 +469,7 @@ function decodeSummaryPoint(r: Reader): SummaryDataPoint {
         p.quantileValues.push(sub(r, 'quantileValues', p.quantileValues.length, decodeQuantile));
         break;
       case 0x3a:
-        p.attributes.push(decodeKeyValueAt(r, p.attributes.length, 'attributes'));
+        decodeAttributeInto(r, p.attributes, 'attributes');
         break;
       case 0x40:
         p.flags = r.uint32();
@@ -497,9 +510,7 @@ function decodeExemplar(r: Reader): Exemplar {
         delete e.asDouble;
         break;
       case 0x3a:
-        e.filteredAttributes.push(
-          decodeKeyValueAt(r, e.filteredAttributes.length, 'filteredAttributes'),
-        );
+        decodeAttributeInto(r, e.filteredAttributes, 'filteredAttributes');
         break;
       default:
         e.unknownFields = keepUnknown(e.unknownFields, r.unknown(tag, at, EXEMPLAR_FIELDS));

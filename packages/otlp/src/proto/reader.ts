@@ -1,5 +1,7 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import { OtlpDecodeError, atPath } from '../errors.ts';
+import type { DecodeLimits } from '../limits.ts';
+import { Budget } from '../limits.ts';
 
 export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
 
@@ -30,6 +32,8 @@ export const I32 = 5;
 export interface DecodeOptions {
   /** Deepest AnyValue nesting (arrays / kvlists) accepted; default 32. */
   maxDepth?: number;
+  /** Bounds on the decoded request (none by default); over one, decoding throws `LIMIT`. */
+  limits?: DecodeLimits;
 }
 
 export const DEFAULT_MAX_DEPTH = 32;
@@ -60,6 +64,8 @@ export class Reader {
   limit: number;
   depth = 0;
   readonly maxDepth: number;
+  /** What this decode may still create; `enter` and `unknown` count a node each. */
+  readonly budget: Budget;
   /** Last string decoded per cache slot; see `cachedString`. */
   private readonly recent: (string | undefined)[] = new Array<string | undefined>(CACHE_SLOTS).fill(
     undefined,
@@ -70,6 +76,7 @@ export class Reader {
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.limit = this.buf.length;
     this.maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.budget = new Budget(options?.limits);
   }
 
   fail(code: OtlpDecodeError['code'], message: string, offset = this.pos): never {
@@ -264,8 +271,12 @@ export class Reader {
     return value;
   }
 
-  /** Enters a length-delimited sub-message; returns the parent's limit for `leave`. */
+  /**
+   * Enters a length-delimited sub-message; returns the parent's limit for `leave`. Every decoded
+   * message passes here, so this is where it is counted against the node budget.
+   */
   enter(): number {
+    if (--this.budget.nodes < 0) this.budget.exceeded('nodes', 'decoded objects', this.pos);
     const end = this.lengthEnd();
     const parent = this.limit;
     this.limit = end;
@@ -288,6 +299,7 @@ export class Reader {
     if (field < 32 && (known & (1 << field)) !== 0) {
       this.fail('BAD_WIRE_TYPE', `field ${field} has wire type ${wireType}`, tagStart);
     }
+    if (--this.budget.nodes < 0) this.budget.exceeded('nodes', 'decoded objects', tagStart);
     this.skip(wireType, tagStart);
     return this.view8(tagStart, this.pos);
   }

@@ -9,7 +9,7 @@ import type {
   Status,
 } from '../types/trace.ts';
 import {
-  decodeKeyValueAt,
+  decodeAttributeInto,
   decodeResource,
   decodeScope,
   sizeKeyValues,
@@ -82,6 +82,7 @@ function decodeScopeSpans(r: Reader): ScopeSpans {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x12) {
+      if (--r.budget.items < 0) r.budget.exceeded('items', 'spans', at);
       ss.spans.push(sub(r, 'spans', ss.spans.length, decodeSpan));
     } else if (tag === 0x0a) {
       ss.scope = sub(r, 'scope', -1, decodeScope);
@@ -140,18 +141,20 @@ function decodeSpan(r: Reader): Span {
         span.endTimeUnixNano = r.fixed64();
         break;
       case 0x4a:
-        span.attributes.push(decodeKeyValueAt(r, span.attributes.length, 'attributes'));
+        decodeAttributeInto(r, span.attributes, 'attributes');
         break;
       case 0x50:
         span.droppedAttributesCount = r.uint32();
         break;
       case 0x5a:
+        if (span.events.length >= r.budget.maxEvents) r.budget.exceeded('events', 'events', at);
         span.events.push(sub(r, 'events', span.events.length, decodeEvent));
         break;
       case 0x60:
         span.droppedEventsCount = r.uint32();
         break;
       case 0x6a:
+        if (span.links.length >= r.budget.maxLinks) r.budget.exceeded('links', 'links', at);
         span.links.push(sub(r, 'links', span.links.length, decodeLink));
         break;
       case 0x70:
@@ -182,8 +185,7 @@ function decodeEvent(r: Reader): SpanEvent {
     const tag = r.uint32();
     if (tag === 0x09) event.timeUnixNano = r.fixed64();
     else if (tag === 0x12) event.name = r.string();
-    else if (tag === 0x1a)
-      event.attributes.push(decodeKeyValueAt(r, event.attributes.length, 'attributes'));
+    else if (tag === 0x1a) decodeAttributeInto(r, event.attributes, 'attributes');
     else if (tag === 0x20) event.droppedAttributesCount = r.uint32();
     else event.unknownFields = keepUnknown(event.unknownFields, r.unknown(tag, at, EVENT_FIELDS));
   }
@@ -205,8 +207,7 @@ function decodeLink(r: Reader): SpanLink {
     if (tag === 0x0a) link.traceId = r.id(16);
     else if (tag === 0x12) link.spanId = r.id(8);
     else if (tag === 0x1a) link.traceState = r.string();
-    else if (tag === 0x22)
-      link.attributes.push(decodeKeyValueAt(r, link.attributes.length, 'attributes'));
+    else if (tag === 0x22) decodeAttributeInto(r, link.attributes, 'attributes');
     else if (tag === 0x28) link.droppedAttributesCount = r.uint32();
     else if (tag === 0x35) link.flags = r.fixed32();
     else link.unknownFields = keepUnknown(link.unknownFields, r.unknown(tag, at, LINK_FIELDS));
