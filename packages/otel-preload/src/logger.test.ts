@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.ts';
-import { CENSOR, withoutSecrets } from './redaction.ts';
+import { CENSOR, TOO_DEEP, withoutSecrets } from './redaction.ts';
 
 /** A destination that keeps every line written to it, parsed. */
 function lines() {
@@ -49,16 +49,85 @@ describe('createLogger', () => {
     logger.info({ pin: '1234' }, 'x');
     expect(out[0]).toMatchObject({ pin: CENSOR, added: { token: CENSOR } });
   });
+
+  it('censors a cyclic object at every level the line shows', () => {
+    const { out, stream } = lines();
+    const cyclic: Record<string, unknown> = { password: 'cyclic-pw', name: 'db' };
+    cyclic.self = cyclic;
+    createLogger({}, stream).info({ cyclic }, 'connected');
+    const line = JSON.stringify(out[0]);
+    expect(line).not.toContain('cyclic-pw');
+    expect(out[0]).toMatchObject({
+      cyclic: {
+        password: CENSOR,
+        name: 'db',
+        self: { password: CENSOR, self: { password: CENSOR } },
+      },
+    });
+    expect(cyclic.password).toBe('cyclic-pw');
+  });
+
+  it('censors secret-named keys on a logged Error', () => {
+    const { out, stream } = lines();
+    const error = Object.assign(new Error('refused'), { token: 'error-token', code: 'E_AUTH' });
+    const logger = createLogger({}, stream);
+    logger.error(error, 'as the object');
+    logger.error({ err: error }, 'under err');
+    logger.error({ cause: error }, 'under another key');
+    for (const line of out) expect(JSON.stringify(line)).not.toContain('error-token');
+    expect(out.map((line) => (line.err ?? line.cause) as Record<string, unknown>)).toMatchObject([
+      { message: 'refused', token: CENSOR, code: 'E_AUTH' },
+      { message: 'refused', token: CENSOR, code: 'E_AUTH' },
+      { token: CENSOR, code: 'E_AUTH' },
+    ]);
+    expect(error.token).toBe('error-token');
+  });
+
+  // The redact paths stop at `*.token`; withoutSecrets looks into Errors at any level below.
+  it('censors secret-named keys on an Error nested in the logged object', () => {
+    const { out, stream } = lines();
+    const error = Object.assign(new Error('refused'), { token: 'nested-token' });
+    createLogger({}, stream).error({ request: { error } }, 'nested');
+    expect(JSON.stringify(out[0])).not.toContain('nested-token');
+  });
 });
 
 describe('withoutSecrets', () => {
-  it('returns clean values as they are, and stops at a bounded depth', () => {
+  it('returns clean values as they are', () => {
     const clean = { a: [1, { b: 'c' }] };
     expect(withoutSecrets(clean)).toBe(clean);
-    const cyclic: Record<string, unknown> = { password: 'p' };
+  });
+
+  it('censors a cyclic object down to its depth bound, and terminates', () => {
+    const cyclic: Record<string, unknown> = { password: 'p', name: 'db' };
     cyclic.self = cyclic;
-    expect(() => withoutSecrets(cyclic)).not.toThrow();
-    const error = Object.assign(new Error('e'), { token: 't' });
-    expect(withoutSecrets(error)).toBe(error);
+    const clean = withoutSecrets(cyclic) as typeof cyclic;
+    expect(clean).not.toBe(cyclic);
+    let level = clean;
+    for (let depth = 0; depth < 6; depth++) {
+      // 6 levels: MAX_DEPTH in redaction.ts; deeper, the cycle is cut off, secret and all
+      expect([depth, level.password, level.name]).toEqual([depth, CENSOR, 'db']);
+      level = level.self as typeof cyclic;
+    }
+    expect(level).toBe(TOO_DEEP);
+    expect(cyclic.password).toBe('p'); // the caller's object is left alone
+  });
+
+  // Exported log record bodies and attributes (export/log-records.ts) go through withoutSecrets.
+  it('censors secret-named keys on an Error and its cause, keeping it an Error', () => {
+    const cause = Object.assign(new Error('inner'), { password: 'p' });
+    const error = Object.assign(new Error('e', { cause }), { token: 't', code: 'E1' });
+    const clean = withoutSecrets(error) as Error & { token?: unknown; code?: unknown };
+    expect(clean).toBeInstanceOf(Error);
+    expect([clean.message, clean.stack, clean.token, clean.code]).toEqual([
+      'e',
+      error.stack,
+      CENSOR,
+      'E1',
+    ]);
+    expect((clean.cause as { password?: unknown }).password).toBe(CENSOR);
+    expect([error.token, (error.cause as { password?: unknown }).password]).toEqual(['t', 'p']);
+    const plain = new Error('nothing secret');
+    expect(withoutSecrets(plain)).toBe(plain);
   });
 });

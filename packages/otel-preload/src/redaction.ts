@@ -150,13 +150,21 @@ const isPlain = (value: unknown): value is Record<string, unknown> => {
   return proto === Object.prototype || proto === null;
 };
 
+/** What stands in for an object nested deeper than {@link MAX_DEPTH}: it is not looked into. */
+export const TOO_DEEP = '[too deep]';
+
 /**
- * `value` with the values of secret-named keys replaced by {@link CENSOR} in plain objects and
- * arrays down to {@link MAX_DEPTH} levels, names compared ignoring case, `_` and `-`. Copies only
- * what it changes: the caller's objects are never modified, and a clean object comes back as is.
+ * `value` with the values of secret-named keys replaced by {@link CENSOR} in plain objects,
+ * arrays and Errors (own keys, `cause` included) down to {@link MAX_DEPTH} levels, names compared
+ * ignoring case, `_` and `-`; an object deeper than that is replaced by {@link TOO_DEEP}, so a
+ * cycle or a deep structure can never carry a secret past the bound. Copies only what it changes:
+ * the caller's objects are never modified (a censored Error is a copy of the same class), and a
+ * clean object comes back as is.
  */
 export function withoutSecrets(value: unknown, depth = 0): unknown {
-  if (depth >= MAX_DEPTH) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= MAX_DEPTH)
+    return Array.isArray(value) || isPlain(value) || value instanceof Error ? TOO_DEEP : value;
   if (Array.isArray(value)) {
     const items = value as unknown[];
     let out: unknown[] | undefined;
@@ -166,6 +174,7 @@ export function withoutSecrets(value: unknown, depth = 0): unknown {
     }
     return out ?? items;
   }
+  if (value instanceof Error) return errorWithoutSecrets(value, depth);
   if (!isPlain(value)) return value;
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
@@ -174,4 +183,37 @@ export function withoutSecrets(value: unknown, depth = 0): unknown {
     if (clean !== item) (out ??= { ...value })[key] = clean;
   }
   return out ?? value;
+}
+
+/** An Error's own keys and cause censored; a copy (same prototype, same message and stack) if any was. */
+function errorWithoutSecrets(error: Error, depth: number): Error {
+  const fields = error as unknown as Record<string, unknown>;
+  const keys = Object.keys(error);
+  if ('cause' in error && !keys.includes('cause')) keys.push('cause');
+  let changes: Record<string, unknown> | undefined;
+  for (const key of keys) {
+    const item = fields[key];
+    const clean = SECRET_NAMES.has(normalized(key)) ? CENSOR : withoutSecrets(item, depth + 1);
+    if (clean !== item) (changes ??= {})[key] = clean;
+  }
+  if (!changes) return error;
+  const copy = Object.create(
+    Object.getPrototypeOf(error) as object,
+    Object.getOwnPropertyDescriptors(error),
+  ) as Error;
+  // V8's `stack` is an accessor over the original's internal slot: copy its value instead.
+  Object.defineProperty(copy, 'stack', {
+    value: error.stack,
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  });
+  for (const [key, clean] of Object.entries(changes))
+    Object.defineProperty(copy, key, {
+      value: clean,
+      enumerable: key !== 'cause',
+      writable: true,
+      configurable: true,
+    });
+  return copy;
 }
