@@ -74,10 +74,6 @@ export interface QueuedExporterOptions {
   retry: RetryConfig;
 }
 
-/** `permanent: HTTP 400` → `permanent`; the metric label keeps a small fixed set of values. */
-const reasonLabel = (reason: string) =>
-  reason.slice(0, reason.indexOf(':') === -1 ? undefined : reason.indexOf(':')).replace(/ /g, '_');
-
 /**
  * The shared exporter wrapper (the Collector's exporterhelper): a sending queue with retry in
  * front of a `send` function, plus the standard counters. Concrete exporters only encode and
@@ -131,12 +127,15 @@ export class QueuedExporter implements Exporter {
           metrics.exporterSent.inc({ exporter: id, signal: batch.signal }, batch.items);
           metrics.exportLatency.observe({ exporter: id, signal: batch.signal }, latencyMs / 1000);
         },
-        dropped: (batch, reason) => {
+        dropped: (batch, kind, detail) => {
           metrics.exporterDropped.inc(
-            { exporter: id, signal: batch.signal, reason: reasonLabel(reason) },
+            { exporter: id, signal: batch.signal, reason: kind },
             batch.items,
           );
-          logger.warn({ signal: batch.signal, items: batch.items, reason }, 'dropped a batch');
+          logger.warn(
+            { signal: batch.signal, items: batch.items, reason: kind, detail },
+            'dropped a batch',
+          );
         },
         retrying: (batch, attempt, delayMs, reason) => {
           metrics.exporterRetries.inc({ exporter: id, signal: batch.signal });

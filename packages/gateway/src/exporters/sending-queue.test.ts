@@ -24,7 +24,11 @@ const retry = retryConfigSchema.parse({
 
 /** A queue over a scripted sender, with a virtual clock so retries take no real time. */
 function harness(
-  script: (b: EncodedBatch, attempt: number) => SendOutcome | Promise<SendOutcome>,
+  script: (
+    b: EncodedBatch,
+    attempt: number,
+    signal: AbortSignal,
+  ) => SendOutcome | Promise<SendOutcome>,
   capacity = 10,
   consumers = 2,
   batching = unbatched,
@@ -32,7 +36,12 @@ function harness(
 ) {
   let clock = 0;
   const attempts = new Map<string, number>();
-  const log = { sent: [] as string[], dropped: [] as [string, string][], delays: [] as number[] };
+  const log = {
+    sent: [] as string[],
+    dropped: [] as [string, string][],
+    retried: [] as string[],
+    delays: [] as number[],
+  };
   const queue = new SendingQueue({
     capacity,
     maxBytes,
@@ -45,15 +54,15 @@ function harness(
       clock += ms;
       await Promise.resolve();
     },
-    send: (b) => {
+    send: (b, signal) => {
       const n = (attempts.get(nameOf(b)) ?? 0) + 1;
       attempts.set(nameOf(b), n);
-      return Promise.resolve(script(b, n));
+      return Promise.resolve(script(b, n, signal));
     },
     events: {
       sent: (b) => log.sent.push(nameOf(b)),
-      dropped: (b, reason) => log.dropped.push([nameOf(b), reason]),
-      retrying: () => undefined,
+      dropped: (b, kind, detail) => log.dropped.push([nameOf(b), `${kind}: ${detail}`]),
+      retrying: (b) => log.retried.push(nameOf(b)),
     },
   });
   return { queue, log, attempts };
@@ -124,7 +133,7 @@ describe('SendingQueue', () => {
     expect(log.sent).toEqual([]);
     expect(log.dropped).toHaveLength(1);
     expect(log.dropped[0]![1]).toMatch(
-      /^retries exhausted after \d+ attempts: connection refused$/,
+      /^retries_exhausted: after \d+ attempts: connection refused$/,
     );
     expect(log.delays.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5000);
   });
@@ -137,18 +146,55 @@ describe('SendingQueue', () => {
     expect(queue.offer(batch(9))).toBe(false);
   });
 
-  it('at the shutdown deadline, every accepted batch is sent or counted as dropped', async () => {
-    let release: () => void = () => undefined;
-    const slow = new Promise<SendOutcome>((resolve) => (release = () => resolve({ ok: true })));
-    const { queue, log } = harness(() => slow, 10, 1);
-    for (let i = 0; i < 4; i++) queue.offer(batch(i, 10));
+  it('at the shutdown deadline, aborts the send in flight and drops every batch, with the reason', async () => {
+    // A send that hangs until the queue aborts it, then fails retryably, as a timed-out request.
+    const { queue, log, attempts } = harness(
+      (_b, _n, signal) =>
+        new Promise<SendOutcome>((resolve) =>
+          signal.addEventListener('abort', () =>
+            resolve({ ok: false, retryable: true, reason: 'request aborted' }),
+          ),
+        ),
+      10,
+      1,
+    );
+    for (let i = 0; i < 4; i++) expect(queue.offer(batch(i, 10))).toBe(true);
+    const deadline = new AbortController();
+    const drained = queue.drain(deadline.signal);
+    await settle();
+    expect(log.dropped).toEqual([]); // nothing is given up before the deadline
+    deadline.abort();
+    await drained;
+    expect(log.sent).toEqual([]);
+    expect(log.dropped).toEqual([
+      ['1', 'shutdown: never sent'],
+      ['2', 'shutdown: never sent'],
+      ['3', 'shutdown: never sent'],
+      ['0', 'shutdown: request aborted'],
+    ]);
+    expect(Object.fromEntries(attempts)).toEqual({ '0': 1 });
+    expect(log.retried).toEqual([]); // a failure after the deadline is not retried
+    expect([queue.pendingItems, queue.pendingBytes, queue.size]).toEqual([0, 0, 0]);
+  });
+
+  it('counts a send that completes after the deadline as sent, and drops only the waiting', async () => {
+    let finish: (outcome: SendOutcome) => void = () => undefined;
+    const { queue, log } = harness(
+      () => new Promise<SendOutcome>((resolve) => (finish = resolve)),
+      10,
+      1,
+    );
+    for (let i = 0; i < 3; i++) queue.offer(batch(i, 10));
     const deadline = new AbortController();
     const drained = queue.drain(deadline.signal);
     deadline.abort();
-    release();
+    finish({ ok: true }); // the destination answers despite the abort
     await drained;
-    expect(log.sent.length + log.dropped.length).toBe(4);
-    expect(log.dropped.every(([, reason]) => reason.startsWith('shutdown deadline'))).toBe(true);
+    expect(log.sent).toEqual(['0']);
+    expect(log.dropped).toEqual([
+      ['1', 'shutdown: never sent'],
+      ['2', 'shutdown: never sent'],
+    ]);
     expect(queue.pendingItems).toBe(0);
   });
 });

@@ -3,11 +3,14 @@ import type { Signal } from '../signal.ts';
 import type { RetryConfig, SendOutcome } from './retry.ts';
 import { backoffMs } from './retry.ts';
 
+/** Why a batch was given up on: the `reason` label of the dropped-items metric. */
+export type DropKind = 'permanent' | 'retries_exhausted' | 'shutdown';
+
 /** What the queue reports to the exporter's telemetry. */
 export interface QueueEvents {
   sent(batch: EncodedBatch, attempts: number, latencyMs: number): void;
-  /** A batch given up on: non-retryable failure, retries exhausted, or shutdown deadline. */
-  dropped(batch: EncodedBatch, reason: string): void;
+  /** A batch given up on; `detail` says what happened (for the log, never a metric label). */
+  dropped(batch: EncodedBatch, kind: DropKind, detail: string): void;
   retrying(batch: EncodedBatch, attempt: number, delayMs: number, reason: string): void;
 }
 
@@ -172,22 +175,22 @@ export class SendingQueue {
         return;
       }
       if (!outcome.retryable || !retry.enabled) {
-        events.dropped(batch, `permanent: ${outcome.reason}`);
+        events.dropped(batch, 'permanent', outcome.reason);
         return;
       }
       const delay = backoffMs(retry, attempt, outcome.retryAfterMs);
       if (now() + delay - started > retry.max_elapsed_ms) {
-        events.dropped(batch, `retries exhausted after ${attempt} attempts: ${outcome.reason}`);
+        events.dropped(batch, 'retries_exhausted', `after ${attempt} attempts: ${outcome.reason}`);
         return;
       }
       if (this.stopping.signal.aborted) {
-        events.dropped(batch, `shutdown deadline: ${outcome.reason}`);
+        events.dropped(batch, 'shutdown', outcome.reason);
         return;
       }
       events.retrying(batch, attempt, delay, outcome.reason);
       await sleep(delay, this.stopping.signal);
       if (this.stopping.signal.aborted) {
-        events.dropped(batch, `shutdown deadline: ${outcome.reason}`);
+        events.dropped(batch, 'shutdown', outcome.reason);
         return;
       }
     }
@@ -210,7 +213,7 @@ export class SendingQueue {
       for (const batch of this.waiting.splice(0)) {
         this.heldItems -= batch.items;
         this.heldBytes -= batch.bytes;
-        this.opts.events.dropped(batch, 'shutdown deadline: never sent');
+        this.opts.events.dropped(batch, 'shutdown', 'never sent');
       }
       if (this.inFlight === 0) this.idle?.();
     };

@@ -1,9 +1,12 @@
 import type { Batch, Signal } from '../signal.ts';
 
-/** Why data was refused; receivers map it to HTTP/gRPC status codes. */
+/**
+ * Why data was refused; receivers map it to HTTP/gRPC status codes, and `reason` is the refusal
+ * metric's label (a fixed set; anything specific goes in `detail`).
+ */
 export type Refusal =
   | { retryable: true; reason: 'backpressure' | 'memory' | 'shutting_down' }
-  | { retryable: false; reason: string; detail?: string };
+  | { retryable: false; reason: 'no_pipeline' | 'processor_error'; detail?: string };
 
 /**
  * What a receiver hands its data to. Both calls are synchronous: processors are plain functions

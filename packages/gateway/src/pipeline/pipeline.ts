@@ -77,7 +77,11 @@ export class ReceiverRouter {
   precheck(signal: Signal): Refusal | undefined {
     const pipelines = this.pipelines.get(signal);
     if (!pipelines)
-      return { retryable: false, reason: `no pipeline receives ${signal} from this receiver` };
+      return {
+        retryable: false,
+        reason: 'no_pipeline',
+        detail: `no pipeline receives ${signal} from this receiver`,
+      };
     const global = this.pressure();
     if (global) return global;
     if (pipelines.list.some((p) => p.saturated()))

@@ -8,6 +8,7 @@ import { Client, Metadata, credentials, status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayProcess } from '../../../test-support/gateway-process.ts';
 import { startGateway } from '../../../test-support/gateway-process.ts';
+import { sampleValue, scrapeMetrics } from '../../../test-support/prometheus.ts';
 import { traceRequestBytes } from '../../../test-support/spans.ts';
 import { until } from '../../../test-support/wait.ts';
 import { retryInfoMetadata } from '../../grpc/status.ts';
@@ -92,10 +93,12 @@ service:
     expect(lines).toHaveLength(1);
     expect(lines[0]!.resourceSpans).toHaveLength(5);
     expect(spanNames(lines[0]!)).toEqual([0, 1, 2, 3, 4].map((i) => `merged-${i}`));
-    const metrics = await (await fetch(`${a.adminUrl}/metrics`)).text();
-    expect(metrics).toMatch(
-      /otelgw_exporter_sent_items_total\{exporter="otlp_grpc",signal="traces"\} 5/,
-    );
+    expect(
+      sampleValue(await scrapeMetrics(a.adminUrl), 'otelgw_exporter_sent_items_total', {
+        exporter: 'otlp_grpc',
+        signal: 'traces',
+      }),
+    ).toBe(5);
   });
 
   it('sends OTLP/HTTP to an https receiver verified by ca_file', async () => {

@@ -10,6 +10,7 @@ import type { GatewayProcess } from '../../../test-support/gateway-process.ts';
 import { startGateway } from '../../../test-support/gateway-process.ts';
 import type { Sink } from '../../../test-support/otlp-sink.ts';
 import { startSink } from '../../../test-support/otlp-sink.ts';
+import { sampleValue, scrapeMetrics } from '../../../test-support/prometheus.ts';
 import { traceRequestBytes } from '../../../test-support/spans.ts';
 
 const oneSpan = (name: string) => traceRequestBytes([name]);
@@ -108,6 +109,20 @@ describe('OTLP/gRPC receiver', () => {
     expect(details.includes(Buffer.from('type.googleapis.com/google.rpc.RetryInfo'))).toBe(true);
     // RetryInfo.retry_delay.seconds = 3 → bytes 0x0a 0x02 0x08 0x03 inside the Any value
     expect(details.includes(Buffer.from([0x0a, 0x02, 0x08, 0x03]))).toBe(true);
+    const metrics = await scrapeMetrics(gateway.adminUrl);
+    const traces = { receiver: 'otlp_grpc', signal: 'traces' };
+    const refusals = (reason: string) =>
+      sampleValue(metrics, 'otelgw_receiver_refused_requests_total', { ...traces, reason });
+    expect([refusals('invalid'), refusals('backpressure')]).toEqual([1, 1]);
+    // The reason label is a fixed word; what is specific stays in the status details.
+    expect(
+      sampleValue(metrics, 'otelgw_receiver_refused_requests_total', {
+        receiver: 'otlp_grpc',
+        signal: 'logs',
+        reason: 'no_pipeline',
+      }),
+    ).toBe(1);
+    expect(sampleValue(metrics, 'otelgw_receiver_accepted_items_total', traces)).toBe(2);
   });
 
   it('answers UNAUTHENTICATED without a known credential and accepts a bearer token', async () => {
@@ -130,5 +145,14 @@ describe('OTLP/gRPC receiver', () => {
     while (!sink.spans.includes('ops-span') && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 25));
     expect(sink.tenants[sink.spans.indexOf('ops-span')]).toBe('ops');
+    const metrics = await scrapeMetrics(gateway.adminUrl);
+    const traces = { receiver: 'otlp_grpc', signal: 'traces' };
+    expect(
+      sampleValue(metrics, 'otelgw_receiver_refused_requests_total', {
+        ...traces,
+        reason: 'unauthorized',
+      }),
+    ).toBe(1);
+    expect(sampleValue(metrics, 'otelgw_receiver_accepted_items_total', traces)).toBe(1);
   });
 });

@@ -11,6 +11,7 @@ import type { GatewayProcess } from '../../../test-support/gateway-process.ts';
 import { startGateway } from '../../../test-support/gateway-process.ts';
 import type { Sink } from '../../../test-support/otlp-sink.ts';
 import { startSink } from '../../../test-support/otlp-sink.ts';
+import { sampleValue, scrapeMetrics } from '../../../test-support/prometheus.ts';
 import { traceRequestBytes as traceBody } from '../../../test-support/spans.ts';
 import { until } from '../../../test-support/wait.ts';
 
@@ -118,10 +119,14 @@ describe('OTLP/HTTP receiver', () => {
       'from-b': 'team-b',
       spoofed: 'team-b',
     });
-    const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
-    expect(metrics).toMatch(
-      /otelgw_receiver_refused_requests_total\{receiver="otlp_http",signal="traces",reason="unauthorized"\} 2/,
-    );
+    const metrics = await scrapeMetrics(gateway.adminUrl);
+    expect(
+      sampleValue(metrics, 'otelgw_receiver_refused_requests_total', {
+        receiver: 'otlp_http',
+        signal: 'traces',
+        reason: 'unauthorized',
+      }),
+    ).toBe(2);
     expect(gateway.output()).not.toContain(tokenA);
     expect(gateway.output()).not.toContain(keyB);
   });
@@ -253,14 +258,18 @@ describe('OTLP/HTTP receiver', () => {
     const refused = await post(url, traceBody(['refused']), proto);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('7');
-    const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
-    expect(metrics).toMatch(
-      /otelgw_receiver_refused_requests_total\{receiver="otlp_http",signal="traces",reason="backpressure"\} 1/,
+    const metrics = await scrapeMetrics(gateway.adminUrl);
+    const receiver = { receiver: 'otlp_http', signal: 'traces' };
+    expect(
+      sampleValue(metrics, 'otelgw_receiver_refused_requests_total', {
+        ...receiver,
+        reason: 'backpressure',
+      }),
+    ).toBe(1);
+    expect(sampleValue(metrics, 'otelgw_receiver_accepted_items_total', receiver)).toBe(2);
+    expect(sampleValue(metrics, 'otelgw_exporter_queue_capacity', { exporter: 'otlp_http' })).toBe(
+      1,
     );
-    expect(metrics).toMatch(
-      /otelgw_receiver_accepted_items_total\{receiver="otlp_http",signal="traces"\} 2/,
-    );
-    expect(metrics).toMatch(/otelgw_exporter_queue_capacity\{exporter="otlp_http"\} 1/);
   });
 
   it('a dead destination does not stall a healthy one', async () => {
@@ -279,13 +288,21 @@ describe('OTLP/HTTP receiver', () => {
     for (let i = 0; i < 20; i++)
       expect((await post(url, traceBody([`s${i}`]), proto)).status).toBe(200);
     await until('all spans at the live sink', () => sink.spans.length === 20);
-    const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
-    expect(metrics).toMatch(
-      /otelgw_exporter_sent_items_total\{exporter="otlp_http\/live",signal="traces"\} 20/,
-    );
-    expect(metrics).toMatch(
-      /otelgw_exporter_dropped_items_total\{exporter="otlp_http\/dead",signal="traces",reason="queue_full"\} 1[5-9]/,
-    );
+    const metrics = await scrapeMetrics(gateway.adminUrl);
+    expect(
+      sampleValue(metrics, 'otelgw_exporter_sent_items_total', {
+        exporter: 'otlp_http/live',
+        signal: 'traces',
+      }),
+    ).toBe(20);
+    // One span in flight (retrying the refused connection) and two queued; the other 17 skipped.
+    expect(
+      sampleValue(metrics, 'otelgw_exporter_dropped_items_total', {
+        exporter: 'otlp_http/dead',
+        signal: 'traces',
+        reason: 'queue_full',
+      }),
+    ).toBe(17);
     expect((await fetch(`${gateway.adminUrl}/readyz`)).status).toBe(200);
   });
 
