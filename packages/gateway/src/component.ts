@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { EncodedBatch } from './encoded-batch.ts';
-import type { InFlightBytes } from './memory/guard.ts';
+import type { MemoryBudget } from './memory/guard.ts';
 import type { BatchConsumer } from './pipeline/consumer.ts';
 import type { Delivery } from './pipeline/delivery.ts';
 import type { Batch, Signal } from './signal.ts';
@@ -26,8 +26,8 @@ export interface Settings {
   id: string;
   logger: Logger;
   metrics: GatewayMetrics;
-  /** Receivers add the bytes of bodies they are reading, so memory pressure sees them. */
-  inFlight: InFlightBytes;
+  /** Receivers reserve the bytes of bodies they are reading, so concurrent bodies cannot all pass. */
+  memory: MemoryBudget;
 }
 
 /**

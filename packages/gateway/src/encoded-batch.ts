@@ -55,7 +55,7 @@ export class EncodedBatch<S extends Signal = Signal> {
 
   /** The batch decoded, for encodings other than protobuf (JSON files, detailed debug output). */
   decode(): RequestOf[S] {
-    return codecs[this.signal].decode(this.body(), TRUSTED_DEPTH);
+    return codecs[this.signal].decode(this.body(), { maxDepth: TRUSTED_DEPTH });
   }
 
   /** The batch as one OTLP/JSON request. */

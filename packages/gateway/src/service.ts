@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AdminServer } from './admin/server.ts';
 import type { Exporter, Lifecycle, Receiver, Settings } from './component.ts';
 import type { ResolvedConfig } from './config/schema.ts';
-import { InFlightBytes, MemoryGuard } from './memory/guard.ts';
+import { MemoryGuard } from './memory/guard.ts';
 import type { Refusal } from './pipeline/consumer.ts';
 import { buildGraph } from './pipeline/graph.ts';
 import type { ReceiverRouter } from './pipeline/pipeline.ts';
@@ -40,8 +40,7 @@ export class Service {
   private readonly logger: Logger;
   private current: Generation;
   private readonly receivers = new Map<string, Receiver>();
-  private memory: MemoryGuard;
-  private readonly inFlight = new InFlightBytes();
+  private readonly memory: MemoryGuard;
   private admin: AdminServer;
   private serving = false;
   private stopping = false;
@@ -49,8 +48,16 @@ export class Service {
   constructor(config: ResolvedConfig, logger: Logger, metrics = new GatewayMetrics()) {
     this.logger = logger;
     this.metrics = metrics;
-    this.memory = this.createMemoryGuard(config);
-    metrics.watchInFlight(() => this.inFlight.value);
+    const { soft_limit_mib: soft, hard_limit_mib: hard } = config.service.memory;
+    this.memory = new MemoryGuard(soft, hard, {
+      onCollection: () => metrics.memoryCollections.inc(),
+    });
+    this.setMemoryLimits(config);
+    metrics.watchMemory(() => ({
+      heap: this.memory.sample.heapBytes,
+      external: this.memory.sample.externalBytes,
+      reading: this.memory.reservedBytes,
+    }));
     this.current = this.build(config);
     for (const [id, router] of this.current.routers)
       this.receivers.set(id, this.createReceiver(config, id, router));
@@ -69,15 +76,15 @@ export class Service {
       id,
       logger: this.logger.child(pipeline ? { component: id, pipeline } : { component: id }),
       metrics: this.metrics,
-      inFlight: this.inFlight,
+      memory: this.memory,
     };
   }
 
-  private createMemoryGuard(config: ResolvedConfig): MemoryGuard {
+  private setMemoryLimits(config: ResolvedConfig): void {
     const { soft_limit_mib: soft, hard_limit_mib: hard } = config.service.memory;
+    this.memory.configure(soft, hard);
     this.metrics.memoryLimit.set({ limit: 'soft' }, soft * 1024 * 1024);
     this.metrics.memoryLimit.set({ limit: 'hard' }, hard * 1024 * 1024);
-    return new MemoryGuard(soft, hard, this.inFlight);
   }
 
   private build(config: ResolvedConfig): Generation {
@@ -134,7 +141,7 @@ export class Service {
       {
         serving: () => this.serving,
         exportersHealthy: () => [...this.current.exporters.values()].some((e) => e.healthy()),
-        underHardLimit: () => !this.memory.overHardLimit(),
+        memoryAvailable: () => !this.memory.saturated(),
       },
       this.logger.child({ component: 'admin' }),
     );
@@ -198,10 +205,7 @@ export class Service {
     for (const id of kept) this.receivers.get(id)!.retarget(next.routers.get(id)!);
     this.current = next;
 
-    if (!isDeepStrictEqual(old.config.service.memory, config.service.memory)) {
-      this.memory.stop();
-      this.memory = this.createMemoryGuard(config);
-    }
+    this.setMemoryLimits(config);
     if (old.config.service.admin.endpoint !== config.service.admin.endpoint) {
       await this.admin.stop();
       this.admin = this.createAdmin(config);

@@ -1,4 +1,5 @@
 import type {
+  DecodeOptions,
   ExportLogsServiceRequest,
   ExportMetricsServiceRequest,
   ExportTraceServiceRequest,
@@ -51,8 +52,8 @@ export interface SignalCodec<S extends Signal> {
   path: string;
   rejectedKey: 'rejectedSpans' | 'rejectedDataPoints' | 'rejectedLogRecords';
   itemName: string;
-  decode(bytes: Uint8Array, maxDepth: number): RequestOf[S];
-  decodeJson(bytes: Uint8Array, maxDepth: number): RequestOf[S];
+  decode(bytes: Uint8Array, options?: DecodeOptions): RequestOf[S];
+  decodeJson(bytes: Uint8Array, options?: DecodeOptions): RequestOf[S];
   encode(request: RequestOf[S]): Uint8Array;
   encodeJson(request: RequestOf[S]): string;
   count(request: RequestOf[S]): number;
@@ -63,8 +64,8 @@ export const codecs: { [S in Signal]: SignalCodec<S> } = {
     path: '/v1/traces',
     rejectedKey: 'rejectedSpans',
     itemName: 'spans',
-    decode: (b, maxDepth) => decodeTraceRequest(b, { maxDepth }),
-    decodeJson: (b, maxDepth) => decodeTraceRequestJson(b, { maxDepth }),
+    decode: decodeTraceRequest,
+    decodeJson: decodeTraceRequestJson,
     encode: encodeTraceRequest,
     encodeJson: encodeTraceRequestJson,
     count: (r) => {
@@ -77,8 +78,8 @@ export const codecs: { [S in Signal]: SignalCodec<S> } = {
     path: '/v1/metrics',
     rejectedKey: 'rejectedDataPoints',
     itemName: 'data points',
-    decode: (b, maxDepth) => decodeMetricsRequest(b, { maxDepth }),
-    decodeJson: (b, maxDepth) => decodeMetricsRequestJson(b, { maxDepth }),
+    decode: decodeMetricsRequest,
+    decodeJson: decodeMetricsRequestJson,
     encode: encodeMetricsRequest,
     encodeJson: encodeMetricsRequestJson,
     count: (r) => {
@@ -96,8 +97,8 @@ export const codecs: { [S in Signal]: SignalCodec<S> } = {
     path: '/v1/logs',
     rejectedKey: 'rejectedLogRecords',
     itemName: 'log records',
-    decode: (b, maxDepth) => decodeLogsRequest(b, { maxDepth }),
-    decodeJson: (b, maxDepth) => decodeLogsRequestJson(b, { maxDepth }),
+    decode: decodeLogsRequest,
+    decodeJson: decodeLogsRequestJson,
     encode: encodeLogsRequest,
     encodeJson: encodeLogsRequestJson,
     count: (r) => {

@@ -8,13 +8,14 @@ export interface AdminState {
   serving(): boolean;
   /** At least one exporter is not failing. */
   exportersHealthy(): boolean;
-  /** Resident memory is below the configured hard limit. */
-  underHardLimit(): boolean;
+  /** Receivers take new requests as far as memory goes (the same check they apply). */
+  memoryAvailable(): boolean;
 }
 
 /**
  * The admin endpoint: `/healthz` (the process is alive), `/readyz` (receivers listen, not every
- * exporter is failing, memory under the hard limit), `/metrics` (Prometheus text).
+ * exporter is failing, memory in use under the soft limit: exactly when receivers take new
+ * requests), `/metrics` (Prometheus text).
  */
 export class AdminServer {
   private readonly server: Server;
@@ -34,7 +35,8 @@ export class AdminServer {
       if (path === '/readyz') {
         if (!state.serving()) return text(503, 'not serving\n');
         if (!state.exportersHealthy()) return text(503, 'every exporter is failing\n');
-        if (!state.underHardLimit()) return text(503, 'memory above the hard limit\n');
+        if (!state.memoryAvailable())
+          return text(503, 'memory in use over the soft limit: receivers refuse new data\n');
         return text(200, 'ready\n');
       }
       if (path === '/metrics') {

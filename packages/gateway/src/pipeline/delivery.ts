@@ -38,7 +38,7 @@ export class Delivery {
 export function copyBatch(batch: Batch, bytes: Uint8Array): Batch {
   return {
     signal: batch.signal,
-    request: codecs[batch.signal].decode(bytes, TRUSTED_DEPTH),
+    request: codecs[batch.signal].decode(bytes, { maxDepth: TRUSTED_DEPTH }),
     items: batch.items,
     tenant: batch.tenant,
     wire: bytes,

@@ -9,7 +9,6 @@ import type { Exporter, Processor, Settings } from '../component.ts';
 import { DROP, UNCHANGED } from '../component.ts';
 import { forwardConnectorFactory } from '../connectors/forward/factory.ts';
 import type { EncodedBatch } from '../encoded-batch.ts';
-import { InFlightBytes } from '../memory/guard.ts';
 import type { Batch } from '../signal.ts';
 import { batchOf } from '../signal.ts';
 import { GatewayMetrics } from '../telemetry/metrics.ts';
@@ -82,7 +81,7 @@ function harness(specs: Record<string, PipelineSpec>, connectors: string[] = [])
     id,
     logger: pino({ level: 'silent' }),
     metrics,
-    inFlight: new InFlightBytes(),
+    memory: { reserve: () => true, release: () => undefined },
   });
   const exporters = new Map<string, MemoryExporter>();
   const seen = new Map<string, object[]>();

@@ -8,6 +8,14 @@ export interface QueueState {
   bytesCapacity: number;
 }
 
+/** The memory guard's view, read at scrape time. */
+export interface MemoryState {
+  heap: number;
+  external: number;
+  /** Request body bytes the receivers hold. */
+  reading: number;
+}
+
 /**
  * The gateway's self-metrics, exposed on the admin server's /metrics. Counted per component id
  * and signal by the shared wrappers, never by the components themselves, so every component
@@ -16,7 +24,7 @@ export interface QueueState {
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly queues = new Map<string, () => QueueState>();
-  private inFlightSource: () => number = () => 0;
+  private memorySource: () => MemoryState = () => ({ heap: 0, external: 0, reading: 0 });
 
   readonly receiverReceived = new Counter({
     name: 'otelgw_receiver_received_items_total',
@@ -97,15 +105,37 @@ export class GatewayMetrics {
   });
   readonly memoryLimit = new Gauge({
     name: 'otelgw_memory_limit_bytes',
-    help: 'Configured memory limits: above soft receivers refuse, above hard the gateway is not ready.',
+    help: 'Configured memory limits: above soft receivers refuse and /readyz answers 503; a request chunk that would pass hard is refused.',
     labelNames: ['limit'],
+    registers: [this.registry],
+  });
+  readonly memoryUsed: Gauge = new Gauge({
+    name: 'otelgw_memory_used_bytes',
+    help: 'Memory the guard counts as in use, by part: V8 heap in use, external (Buffers, queued encodings).',
+    labelNames: ['part'],
+    registers: [this.registry],
+    collect: (): void => {
+      const state = this.memorySource();
+      this.memoryUsed.set({ part: 'heap' }, state.heap);
+      this.memoryUsed.set({ part: 'external' }, state.external);
+    },
+  });
+  readonly memoryCollections = new Counter({
+    name: 'otelgw_memory_collections_total',
+    help: 'Full garbage collections the memory guard forced because memory in use looked over the soft limit.',
     registers: [this.registry],
   });
   readonly inFlightBytes: Gauge = new Gauge({
     name: 'otelgw_receiver_in_flight_bytes',
-    help: 'Bytes of request bodies being read by the receivers.',
+    help: 'Bytes of request bodies being read by the receivers (decompressed), reserved against the hard limit.',
     registers: [this.registry],
-    collect: (): void => this.inFlightBytes.set(this.inFlightSource()),
+    collect: (): void => this.inFlightBytes.set(this.memorySource().reading),
+  });
+  readonly receiverAborted = new Counter({
+    name: 'otelgw_receiver_aborted_requests_total',
+    help: 'Requests whose client went away before the body was read in full.',
+    labelNames: ['receiver', 'signal'],
+    registers: [this.registry],
   });
   readonly exportLatency = new Histogram({
     name: 'otelgw_exporter_send_duration_seconds',
@@ -115,9 +145,9 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  /** Reports the receivers' in-flight body bytes at every scrape. */
-  watchInFlight(source: () => number): void {
-    this.inFlightSource = source;
+  /** Reports the memory guard's view at every scrape. */
+  watchMemory(source: () => MemoryState): void {
+    this.memorySource = source;
   }
 
   /** Reports a queue's state at every scrape until the returned function is called. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tlsServerConfigSchema } from '../../tls/config.ts';
 import { authConfigSchema } from '../auth.ts';
+import { decodeLimitsSchema } from '../limits.ts';
 import { hostPort, maxDepth } from '../otlp-http/config.ts';
 
 export const otlpGrpcReceiverConfigSchema = z
@@ -14,6 +15,7 @@ export const otlpGrpcReceiverConfigSchema = z
       .default(4)
       .describe('Largest message accepted (RESOURCE_EXHAUSTED above it).'),
     max_depth: maxDepth,
+    limits: decodeLimitsSchema,
     tls: tlsServerConfigSchema,
     auth: authConfigSchema,
     retry_after_s: z

@@ -1,7 +1,6 @@
 // The built CLI's OTLP/gRPC receiver, driven by the official OpenTelemetry gRPC exporter and a raw
 // @grpc/grpc-js client for the status codes.
-import type { ServiceError } from '@grpc/grpc-js';
-import { Client, Metadata, credentials, status } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -10,6 +9,7 @@ import type { GatewayProcess } from '../../../test-support/gateway-process.ts';
 import { startGateway } from '../../../test-support/gateway-process.ts';
 import type { Sink } from '../../../test-support/otlp-sink.ts';
 import { startSink } from '../../../test-support/otlp-sink.ts';
+import { grpcCall } from '../../../test-support/grpc-call.ts';
 import { sampleValue, scrapeMetrics } from '../../../test-support/prometheus.ts';
 import { traceRequestBytes } from '../../../test-support/spans.ts';
 
@@ -32,28 +32,6 @@ service:
 
 const TRACE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const LOGS_EXPORT = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
-
-function call(
-  address: string,
-  path: string,
-  body: Uint8Array,
-  metadata = new Metadata(),
-): Promise<{ error: ServiceError | null; response: Buffer | undefined }> {
-  const client = new Client(address, credentials.createInsecure());
-  return new Promise((resolve) => {
-    client.makeUnaryRequest(
-      path,
-      (b: Buffer) => b,
-      (b: Buffer) => b,
-      Buffer.from(body),
-      metadata,
-      (error, response) => {
-        client.close();
-        resolve({ error, response });
-      },
-    );
-  });
-}
 
 describe('OTLP/gRPC receiver', () => {
   let sink: Sink;
@@ -91,19 +69,19 @@ describe('OTLP/gRPC receiver', () => {
     gateway = await startGateway(config(sink.url, '{ capacity: 1, consumers: 1 }'));
     const address = gateway.grpcAddress!;
 
-    const ok = await call(address, TRACE_EXPORT, oneSpan('a'));
+    const ok = await grpcCall(address, TRACE_EXPORT, oneSpan('a'));
     expect(ok.error).toBeNull();
     expect(ok.response!.length).toBe(0);
 
-    const malformed = await call(address, TRACE_EXPORT, Uint8Array.from([0x0a, 0xff]));
+    const malformed = await grpcCall(address, TRACE_EXPORT, Uint8Array.from([0x0a, 0xff]));
     expect(malformed.error!.code).toBe(status.INVALID_ARGUMENT);
     expect(malformed.error!.details).toMatch(/invalid OTLP protobuf/);
 
-    const logs = await call(address, LOGS_EXPORT, new Uint8Array(0));
+    const logs = await grpcCall(address, LOGS_EXPORT, new Uint8Array(0));
     expect(logs.error!.code).toBe(status.UNIMPLEMENTED);
 
-    expect((await call(address, TRACE_EXPORT, oneSpan('queued'))).error).toBeNull();
-    const refused = await call(address, TRACE_EXPORT, oneSpan('refused'));
+    expect((await grpcCall(address, TRACE_EXPORT, oneSpan('queued'))).error).toBeNull();
+    const refused = await grpcCall(address, TRACE_EXPORT, oneSpan('refused'));
     expect(refused.error!.code).toBe(status.UNAVAILABLE);
     const details = refused.error!.metadata.get('grpc-status-details-bin')[0] as Buffer;
     expect(details.includes(Buffer.from('type.googleapis.com/google.rpc.RetryInfo'))).toBe(true);
@@ -134,12 +112,12 @@ describe('OTLP/gRPC receiver', () => {
       ),
       { TOKEN: token },
     );
-    const refused = await call(gateway.grpcAddress!, TRACE_EXPORT, oneSpan('anonymous'));
+    const refused = await grpcCall(gateway.grpcAddress!, TRACE_EXPORT, oneSpan('anonymous'));
     expect(refused.error!.code).toBe(status.UNAUTHENTICATED);
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${token}`);
     expect(
-      (await call(gateway.grpcAddress!, TRACE_EXPORT, oneSpan('ops-span'), metadata)).error,
+      (await grpcCall(gateway.grpcAddress!, TRACE_EXPORT, oneSpan('ops-span'), { metadata })).error,
     ).toBeNull();
     const deadline = Date.now() + 10_000;
     while (!sink.spans.includes('ops-span') && Date.now() < deadline)

@@ -1,14 +1,14 @@
 import type { ServerUnaryCall, ServiceDefinition, sendUnaryData } from '@grpc/grpc-js';
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
-import { OtlpDecodeError } from '@org/otlp';
+import type { DecodeOptions } from '@org/otlp';
 import type { Lifecycle, Settings } from '../../component.ts';
 import type { BatchConsumer, Refusal } from '../../pipeline/consumer.ts';
 import type { Signal } from '../../signal.ts';
-import { batchOf, codecs } from '../../signal.ts';
 import { successBody } from '../otlp-http/responses.ts';
 import { serverTls } from '../../tls/config.ts';
-import { Authenticator, applyTenant } from '../auth.ts';
-import { rejectInvalid } from '../validate.ts';
+import { Authenticator } from '../auth.ts';
+import { ingest } from '../ingest.ts';
+import { decodeOptions } from '../limits.ts';
 import type { OtlpGrpcReceiverConfig } from './config.ts';
 import { EXPORT_METHODS, passThrough } from '../../grpc/methods.ts';
 import { retryInfoMetadata } from '../../grpc/status.ts';
@@ -16,7 +16,9 @@ import { retryInfoMetadata } from '../../grpc/status.ts';
 /**
  * OTLP/gRPC receiver on @grpc/grpc-js with pass-through serializers: grpc-js hands over the raw
  * message and this codec decodes it. Status codes (OTLP spec): OK (with partial_success when
- * items were rejected), INVALID_ARGUMENT for malformed data, UNAVAILABLE + RetryInfo when
+ * items were rejected), UNAUTHENTICATED without a known credential, INVALID_ARGUMENT for
+ * malformed data or a request over a decode limit, RESOURCE_EXHAUSTED (from grpc-js) for a
+ * message over `max_recv_msg_size_mib` once decompressed, UNAVAILABLE + RetryInfo when
  * saturated, UNIMPLEMENTED for a signal no pipeline takes.
  */
 export class OtlpGrpcReceiver implements Lifecycle {
@@ -27,12 +29,14 @@ export class OtlpGrpcReceiver implements Lifecycle {
   private readonly config: OtlpGrpcReceiverConfig;
   private next: BatchConsumer;
   private readonly auth: Authenticator | undefined;
+  private readonly decode: DecodeOptions;
 
   constructor(settings: Settings, config: OtlpGrpcReceiverConfig, next: BatchConsumer) {
     this.settings = settings;
     this.config = config;
     this.next = next;
     this.auth = config.auth ? new Authenticator(config.auth) : undefined;
+    this.decode = decodeOptions(config.max_depth, config.limits);
     this.server = new Server({
       'grpc.max_receive_message_length': config.max_recv_msg_size_mib * 1024 * 1024,
     });
@@ -65,11 +69,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
   }
 
   private refuse(signal: Signal, refusal: Refusal, callback: sendUnaryData<Buffer>): void {
-    this.settings.metrics.receiverRefused.inc({
-      receiver: this.settings.id,
-      signal,
-      reason: refusal.reason,
-    });
+    this.countRefused(signal, refusal.reason);
     if (refusal.retryable) {
       const message = `temporarily refused (${refusal.reason}); retry later`;
       callback({
@@ -77,8 +77,8 @@ export class OtlpGrpcReceiver implements Lifecycle {
         details: message,
         metadata: retryInfoMetadata(status.UNAVAILABLE, message, this.config.retry_after_s),
       });
-    } else if (refusal.reason.startsWith('no pipeline')) {
-      callback({ code: status.UNIMPLEMENTED, details: refusal.reason });
+    } else if (refusal.reason === 'no_pipeline') {
+      callback({ code: status.UNIMPLEMENTED, details: refusal.detail ?? refusal.reason });
     } else {
       callback({ code: status.INTERNAL, details: refusal.detail ?? refusal.reason });
     }
@@ -94,44 +94,38 @@ export class OtlpGrpcReceiver implements Lifecycle {
     if (this.auth) {
       tenant = this.auth.tenantOf(header);
       if (tenant === undefined) {
-        this.settings.metrics.receiverRefused.inc({
-          receiver: this.settings.id,
-          signal,
-          reason: 'unauthorized',
-        });
+        this.countRefused(signal, 'unauthorized');
         return callback({ code: status.UNAUTHENTICATED, details: 'missing or unknown credential' });
       }
     }
     const early = this.next.precheck(signal);
     if (early) return this.refuse(signal, early, callback);
-    let request;
+    // grpc-js has read the whole message already; reserving it lets concurrent calls and HTTP
+    // bodies see each other against the hard limit.
+    const { memory } = this.settings;
+    if (!memory.reserve(body.length))
+      return this.refuse(signal, { retryable: true, reason: 'memory' }, callback);
+    let outcome;
     try {
-      request = codecs[signal].decode(body, this.config.max_depth);
-    } catch (error) {
-      if (!(error instanceof OtlpDecodeError)) throw error;
-      this.settings.metrics.receiverRefused.inc({
-        receiver: this.settings.id,
-        signal,
-        reason: 'invalid',
-      });
-      return callback({
-        code: status.INVALID_ARGUMENT,
-        details: `invalid OTLP protobuf: ${String(error)}`,
-      });
+      outcome = ingest(this.settings, this.next, signal, body, 'proto', this.decode, tenant);
+    } finally {
+      memory.release(body.length);
     }
-    const batch = batchOf(signal, request);
-    batch.wire = body;
-    if (tenant !== undefined) applyTenant(batch, tenant);
-    const labels = { receiver: this.settings.id, signal };
-    this.settings.metrics.receiverReceived.inc(labels, batch.items);
-    const { rejected, message } = rejectInvalid(batch);
-    const items = batch.items; // the pipelines may change the batch
-    if (items > 0 || rejected === 0) {
-      const refusal = this.next.accept(batch);
-      if (refusal) return this.refuse(signal, refusal, callback);
+    switch (outcome.kind) {
+      case 'accepted':
+        return callback(null, successBody(signal, outcome.rejected, outcome.message, 'proto'));
+      case 'refused':
+        return this.refuse(signal, outcome.refusal, callback);
+      case 'bad_data':
+        // Over a request-wide limit is not retryable either: INVALID_ARGUMENT, as for bad data
+        // (RESOURCE_EXHAUSTED without RetryInfo would read as "try again later" to some clients).
+        this.countRefused(signal, outcome.rejection.reason);
+        return callback({ code: status.INVALID_ARGUMENT, details: outcome.rejection.message });
     }
-    this.settings.metrics.receiverAccepted.inc(labels, items);
-    callback(null, successBody(signal, rejected, message, 'proto'));
+  }
+
+  private countRefused(signal: Signal, reason: string): void {
+    this.settings.metrics.receiverRefused.inc({ receiver: this.settings.id, signal, reason });
   }
 
   /** Points the receiver at new pipelines (hot reload) without closing its listener. */

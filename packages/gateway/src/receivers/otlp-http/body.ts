@@ -1,25 +1,41 @@
 import type { IncomingMessage } from 'node:http';
 import type { Transform } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
+import type { MemoryBudget } from '../../memory/guard.ts';
 
+/** The body passed `max_body_bytes` after decompression (413). */
 export class BodyTooLarge extends Error {}
+/** The gzip or deflate stream is broken (400). */
 export class BadBodyEncoding extends Error {}
+/** A chunk would have taken memory in use past the hard limit (503, retryable). */
+export class BodyOverMemory extends Error {}
+/** The client went away before the body ended; nobody is left to answer. */
+export class ClientAborted extends Error {}
+
+/** A body read in full, and the bytes reserved for it (release them once answered). */
+export interface Body {
+  bytes: Buffer;
+  reserved: number;
+}
 
 /**
- * Reads a request body, decompressing gzip/deflate as it streams, and stops as soon as the
- * decompressed size passes `limit` (a decompression bomb is cut off after `limit` bytes of
- * output, not after it has been inflated in full). `onBytes` hears every decompressed chunk's
- * size, for memory accounting. Rejects with BodyTooLarge or BadBodyEncoding.
+ * Reads a request body, decompressing gzip/deflate as it streams. Every decompressed chunk is
+ * reserved against `memory` as it arrives, so concurrent bodies cannot together pass the hard
+ * limit; reading stops as soon as the decompressed size passes `limit` (a decompression bomb is
+ * cut off after `limit` bytes of output, not after it has been inflated in full). Rejects with
+ * BodyTooLarge, BadBodyEncoding, BodyOverMemory or ClientAborted, with `reserved` already
+ * released; on those the rest of the upload is left unread (see {@link discardRest}).
  */
 export function readBody(
   req: IncomingMessage,
   encoding: 'gzip' | 'deflate' | 'identity',
   limit: number,
-  onBytes: (count: number) => void = () => undefined,
-): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
+  memory: MemoryBudget,
+): Promise<Body> {
+  return new Promise<Body>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
+    let reserved = 0;
     let settled = false;
     const inflater: Transform | undefined =
       encoding === 'gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : undefined;
@@ -27,29 +43,85 @@ export function readBody(
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;
-      inflater?.destroy();
-      req.unpipe();
-      req.resume(); // let the rest of the upload drain so the response can still be read
+      memory.release(reserved);
+      chunks.length = 0;
+      if (inflater) {
+        req.unpipe(inflater);
+        inflater.destroy();
+      }
+      req.pause();
       reject(error);
     };
     source.on('data', (chunk: Buffer) => {
       if (settled) return;
       total += chunk.length;
-      onBytes(chunk.length);
-      if (total > limit) fail(new BodyTooLarge(`body exceeds ${limit} bytes after decompression`));
-      else chunks.push(chunk);
+      if (total > limit)
+        return fail(new BodyTooLarge(`body exceeds ${limit} bytes after decompression`));
+      if (!memory.reserve(chunk.length))
+        return fail(new BodyOverMemory('memory in use would pass the hard limit'));
+      reserved += chunk.length;
+      chunks.push(chunk);
     });
     source.on('end', () => {
       if (settled) return;
+      if (chunks.length > 1) {
+        // Joining the chunks copies them: the copy is reserved too, and the chunks stay counted
+        // until the request is answered (they are garbage by then, but still in memory).
+        if (!memory.reserve(total))
+          return fail(new BodyOverMemory('memory in use would pass the hard limit'));
+        reserved += total;
+      }
       settled = true;
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+      resolve({ bytes, reserved });
     });
     source.on('error', (error: Error) =>
-      fail(inflater ? new BadBodyEncoding(`invalid ${encoding} body: ${error.message}`) : error),
+      fail(
+        inflater && !req.destroyed
+          ? new BadBodyEncoding(`invalid ${encoding} body: ${error.message}`)
+          : new ClientAborted(error.message),
+      ),
     );
+    // The client going away mid-body: 'aborted' is emitted, then 'close' without 'end'.
+    req.on('close', () => {
+      if (!req.complete) fail(new ClientAborted('client closed the connection mid-body'));
+    });
     if (inflater) {
-      req.on('error', fail);
+      req.on('error', (error: Error) => fail(new ClientAborted(error.message)));
       req.pipe(inflater);
     }
   });
+}
+
+/** Most bytes read and thrown away after an early answer before the connection is closed. */
+export const DISCARD_LIMIT_BYTES = 8 * 1024 * 1024;
+/** Longest an early answer waits for the rest of the upload before closing the connection. */
+export const DISCARD_TIMEOUT_MS = 10_000;
+
+/**
+ * After answering a request whose body was not read in full (a refusal, a body too large),
+ * reads and discards the rest of the upload so a client still sending sees the answer instead
+ * of a reset, and the connection stays usable. Past `limitBytes` or `timeoutMs` the connection
+ * is closed instead.
+ */
+export function discardRest(
+  req: IncomingMessage,
+  limitBytes = DISCARD_LIMIT_BYTES,
+  timeoutMs = DISCARD_TIMEOUT_MS,
+): void {
+  if (req.complete || req.destroyed) return;
+  let seen = 0;
+  const close = () => req.socket.destroy();
+  const timer = setTimeout(close, timeoutMs);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > limitBytes) {
+      clearTimeout(timer);
+      close();
+    }
+  });
+  req.once('close', () => clearTimeout(timer));
+  req.once('end', () => clearTimeout(timer));
+  req.resume();
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tlsServerConfigSchema } from '../../tls/config.ts';
 import { authConfigSchema } from '../auth.ts';
+import { decodeLimitsSchema } from '../limits.ts';
 
 export const hostPort = z
   .string()
@@ -32,6 +33,7 @@ export const otlpHttpReceiverConfigSchema = z
       .default(64 * 1024 * 1024)
       .describe('Largest request body accepted, measured after decompression (413 above it).'),
     max_depth: maxDepth,
+    limits: decodeLimitsSchema,
     tls: tlsServerConfigSchema,
     auth: authConfigSchema,
     retry_after_s: z

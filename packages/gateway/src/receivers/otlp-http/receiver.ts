@@ -1,47 +1,38 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { OtlpDecodeError } from '@org/otlp';
+import type { DecodeOptions } from '@org/otlp';
 import type { Lifecycle, Settings } from '../../component.ts';
 import type { BatchConsumer, Refusal } from '../../pipeline/consumer.ts';
 import type { Signal } from '../../signal.ts';
-import { batchOf, codecs } from '../../signal.ts';
+import { RateLimitedLog } from '../../telemetry/rate-limited-log.ts';
 import { serverTls } from '../../tls/config.ts';
-import { Authenticator, applyTenant } from '../auth.ts';
-import { rejectInvalid } from '../validate.ts';
-import { BadBodyEncoding, BodyTooLarge, readBody } from './body.ts';
+import { Authenticator } from '../auth.ts';
+import { ingest } from '../ingest.ts';
+import { decodeOptions } from '../limits.ts';
+import type { Body } from './body.ts';
+import {
+  BadBodyEncoding,
+  BodyOverMemory,
+  BodyTooLarge,
+  ClientAborted,
+  discardRest,
+  readBody,
+} from './body.ts';
 import type { OtlpHttpReceiverConfig } from './config.ts';
+import { checkRequest } from './request-checks.ts';
 import type { BodyEncoding } from './responses.ts';
 import { RpcCode, statusBody, successBody } from './responses.ts';
 
-const PATHS = new Map<string, Signal>([
-  ['/v1/traces', 'traces'],
-  ['/v1/metrics', 'metrics'],
-  ['/v1/logs', 'logs'],
-]);
-
-function bodyEncodingOf(req: IncomingMessage): BodyEncoding | undefined {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'proto';
-  if (type === 'application/json') return 'json';
-  return undefined;
-}
-
-function compressionOf(req: IncomingMessage): 'gzip' | 'deflate' | 'identity' | undefined {
-  const value = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  return value === 'gzip' || value === 'deflate' || value === 'identity'
-    ? value
-    : value === ''
-      ? 'identity'
-      : undefined;
-}
-
 /**
  * OTLP/HTTP receiver. Status codes (OTLP spec): 200 (with partial_success when items were
- * rejected), 400 malformed payload, 404 unknown path, 405 wrong method, 413 body over the limit
- * after decompression, 415 unknown content type or encoding, 503 + Retry-After when saturated
- * (refused before the body is read or decoded). Error bodies are google.rpc.Status in the
- * request's encoding.
+ * rejected), 401 without a known credential (checked before anything else), 400 malformed payload
+ * or a record over a per-record limit, 404 unknown path, 405 wrong method, 413 body over the limit
+ * after decompression or a request over a request-wide decode limit, 415 unknown content type or
+ * encoding, 503 + Retry-After when saturated (refused before the body is read, or as soon as a
+ * chunk of it would pass the memory hard limit). Error bodies are google.rpc.Status in the
+ * request's encoding. An answer given before the body ends is followed by reading the rest of the
+ * upload (bounded), so the client sees it rather than a reset.
  */
 export class OtlpHttpReceiver implements Lifecycle {
   private readonly server: Server;
@@ -50,12 +41,16 @@ export class OtlpHttpReceiver implements Lifecycle {
   private readonly config: OtlpHttpReceiverConfig;
   private next: BatchConsumer;
   private readonly auth: Authenticator | undefined;
+  private readonly decode: DecodeOptions;
+  private readonly aborted: RateLimitedLog;
 
   constructor(settings: Settings, config: OtlpHttpReceiverConfig, next: BatchConsumer) {
     this.settings = settings;
     this.config = config;
     this.next = next;
     this.auth = config.auth ? new Authenticator(config.auth) : undefined;
+    this.decode = decodeOptions(config.max_depth, config.limits);
+    this.aborted = new RateLimitedLog(settings.logger, 'debug', 'client aborted uploads');
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((error: unknown) => {
         settings.logger.error({ err: error }, 'request handling failed');
@@ -117,6 +112,7 @@ export class OtlpHttpReceiver implements Lifecycle {
     encoding: BodyEncoding,
     headers: Record<string, string> = {},
   ): void {
+    if (res.destroyed) return;
     res.writeHead(status, {
       'content-type': encoding === 'json' ? 'application/json' : 'application/x-protobuf',
       'content-length': body.length,
@@ -142,12 +138,15 @@ export class OtlpHttpReceiver implements Lifecycle {
           encoding,
         ),
         encoding,
-        {
-          'retry-after': String(this.config.retry_after_s),
-        },
+        { 'retry-after': String(this.config.retry_after_s) },
       );
-    } else if (refusal.reason.startsWith('no pipeline')) {
-      this.reply(res, 404, statusBody(RpcCode.NOT_FOUND, refusal.reason, encoding), encoding);
+    } else if (refusal.reason === 'no_pipeline') {
+      this.reply(
+        res,
+        404,
+        statusBody(RpcCode.NOT_FOUND, refusal.detail ?? refusal.reason, encoding),
+        encoding,
+      );
     } else {
       const message = refusal.detail ?? refusal.reason;
       this.reply(res, 500, statusBody(RpcCode.INTERNAL, message, encoding), encoding);
@@ -158,191 +157,98 @@ export class OtlpHttpReceiver implements Lifecycle {
     this.settings.metrics.receiverRefused.inc({ receiver: this.settings.id, signal, reason });
   }
 
+  /**
+   * One request: checks before the body (each refusal answered at once, the rest of the upload
+   * read and discarded so the client sees the answer), the body read within its limits, then the
+   * shared decode-and-accept tail.
+   */
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const signal = PATHS.get(path);
-    const encoding = bodyEncodingOf(req);
-    const errorEncoding = encoding ?? 'json';
-    const count = (reason: string) => this.countRefused(signal ?? 'unknown', reason);
-    if (!signal) {
-      count('not_found');
-      return this.reply(
+    const checked = checkRequest(req, this.auth, this.config.max_body_bytes);
+    if (!checked.ok) {
+      this.countRefused(checked.signal ?? 'unknown', checked.reason);
+      this.reply(
         res,
-        404,
-        statusBody(
-          RpcCode.NOT_FOUND,
-          `unknown path ${path}; use /v1/traces, /v1/metrics or /v1/logs`,
-          errorEncoding,
-        ),
-        errorEncoding,
+        checked.status,
+        statusBody(checked.rpcCode, checked.message, checked.encoding),
+        checked.encoding,
+        checked.headers,
       );
+      return discardRest(req);
     }
-    if (req.method !== 'POST') {
-      count('method');
-      return this.reply(
-        res,
-        405,
-        statusBody(
-          RpcCode.UNIMPLEMENTED,
-          `method ${req.method} not allowed; use POST`,
-          errorEncoding,
-        ),
-        errorEncoding,
-        { allow: 'POST' },
-      );
-    }
-    if (!encoding) {
-      count('content_type');
-      return this.reply(
-        res,
-        415,
-        statusBody(
-          RpcCode.INVALID_ARGUMENT,
-          `unsupported content type "${req.headers['content-type'] ?? ''}"; use application/x-protobuf or application/json`,
-          'json',
-        ),
-        'json',
-      );
-    }
-    const compression = compressionOf(req);
-    if (!compression) {
-      count('content_encoding');
-      return this.reply(
-        res,
-        415,
-        statusBody(
-          RpcCode.INVALID_ARGUMENT,
-          `unsupported content encoding "${req.headers['content-encoding']}"; use gzip, deflate or none`,
-          encoding,
-        ),
-        encoding,
-      );
-    }
-    let tenant: string | undefined;
-    if (this.auth) {
-      tenant = this.auth.tenantOf((name) => {
-        const value = req.headers[name];
-        return Array.isArray(value) ? value[0] : value;
-      });
-      if (tenant === undefined) {
-        count('unauthorized');
-        res.setHeader('connection', 'close');
-        return this.reply(
-          res,
-          401,
-          statusBody(RpcCode.UNAUTHENTICATED, 'missing or unknown credential', encoding),
-          encoding,
-          {
-            'www-authenticate': 'Bearer',
-          },
-        );
-      }
-    }
+    const { signal, encoding, compression, tenant } = checked;
     const early = this.next.precheck(signal);
     if (early) {
-      res.setHeader('connection', 'close');
-      return this.refuse(res, signal, early, encoding);
-    }
-    const declared = Number(req.headers['content-length'] ?? 0);
-    const limit = this.config.max_body_bytes;
-    if (compression === 'identity' && declared > limit) {
-      count('too_large');
-      res.setHeader('connection', 'close');
-      return this.reply(
-        res,
-        413,
-        statusBody(
-          RpcCode.INVALID_ARGUMENT,
-          `body of ${declared} bytes exceeds the ${limit}-byte limit`,
-          encoding,
-        ),
-        encoding,
-      );
+      this.refuse(res, signal, early, encoding);
+      return discardRest(req);
     }
 
-    let reading = 0;
-    const { inFlight } = this.settings;
+    let body: Body;
     try {
-      await this.decodeAndAccept(req, res, signal, encoding, compression, tenant, (n) => {
-        reading += n;
-        inFlight.add(n);
-      });
+      body = await readBody(req, compression, this.config.max_body_bytes, this.settings.memory);
+    } catch (error) {
+      return this.answerUnread(req, res, signal, encoding, error);
+    }
+    try {
+      this.answer(res, signal, encoding, body.bytes, tenant);
     } finally {
-      inFlight.remove(reading);
+      this.settings.memory.release(body.reserved);
     }
   }
 
-  private async decodeAndAccept(
+  /** Answers a request whose body could not be read in full. */
+  private answerUnread(
     req: IncomingMessage,
     res: ServerResponse,
     signal: Signal,
     encoding: BodyEncoding,
-    compression: 'gzip' | 'deflate' | 'identity',
-    tenant: string | undefined,
-    onBytes: (count: number) => void,
-  ): Promise<void> {
-    const limit = this.config.max_body_bytes;
-    const count = (reason: string) => this.countRefused(signal, reason);
-    let body: Buffer;
-    try {
-      body = await readBody(req, compression, limit, onBytes);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        count('too_large');
-        res.setHeader('connection', 'close');
-        return this.reply(
-          res,
-          413,
-          statusBody(RpcCode.INVALID_ARGUMENT, error.message, encoding),
-          encoding,
-        );
-      }
-      if (error instanceof BadBodyEncoding) {
-        count('invalid');
-        return this.reply(
-          res,
-          400,
-          statusBody(RpcCode.INVALID_ARGUMENT, error.message, encoding),
-          encoding,
-        );
-      }
-      throw error;
+    error: unknown,
+  ): void {
+    if (error instanceof ClientAborted) {
+      this.settings.metrics.receiverAborted.inc({ receiver: this.settings.id, signal });
+      this.aborted.event({ signal, reason: error.message });
+      return;
     }
+    if (error instanceof BodyOverMemory) {
+      this.refuse(res, signal, { retryable: true, reason: 'memory' }, encoding);
+    } else if (error instanceof BodyTooLarge) {
+      this.countRefused(signal, 'too_large');
+      this.reply(res, 413, statusBody(RpcCode.INVALID_ARGUMENT, error.message, encoding), encoding);
+    } else if (error instanceof BadBodyEncoding) {
+      this.countRefused(signal, 'invalid');
+      this.reply(res, 400, statusBody(RpcCode.INVALID_ARGUMENT, error.message, encoding), encoding);
+    } else throw error;
+    discardRest(req);
+  }
 
-    const codec = codecs[signal];
-    let request;
-    try {
-      request =
-        encoding === 'proto'
-          ? codec.decode(body, this.config.max_depth)
-          : codec.decodeJson(body, this.config.max_depth);
-    } catch (error) {
-      if (!(error instanceof OtlpDecodeError)) throw error;
-      count('invalid');
-      return this.reply(
-        res,
-        400,
-        statusBody(
-          RpcCode.INVALID_ARGUMENT,
-          `invalid OTLP ${encoding === 'proto' ? 'protobuf' : 'JSON'}: ${String(error)}`,
+  private answer(
+    res: ServerResponse,
+    signal: Signal,
+    encoding: BodyEncoding,
+    body: Buffer,
+    tenant: string | undefined,
+  ): void {
+    const outcome = ingest(this.settings, this.next, signal, body, encoding, this.decode, tenant);
+    switch (outcome.kind) {
+      case 'accepted':
+        return this.reply(
+          res,
+          200,
+          successBody(signal, outcome.rejected, outcome.message, encoding),
           encoding,
-        ),
-        encoding,
-      );
+        );
+      case 'refused':
+        return this.refuse(res, signal, outcome.refusal, encoding);
+      case 'bad_data': {
+        const { reason, tooLarge, message } = outcome.rejection;
+        this.countRefused(signal, reason);
+        return this.reply(
+          res,
+          tooLarge ? 413 : 400,
+          statusBody(RpcCode.INVALID_ARGUMENT, message, encoding),
+          encoding,
+        );
+      }
     }
-    const batch = batchOf(signal, request);
-    if (encoding === 'proto') batch.wire = body;
-    if (tenant !== undefined) applyTenant(batch, tenant);
-    const labels = { receiver: this.settings.id, signal };
-    this.settings.metrics.receiverReceived.inc(labels, batch.items);
-    const { rejected, message } = rejectInvalid(batch);
-    const items = batch.items; // the pipelines may change the batch
-    if (items > 0 || rejected === 0) {
-      const refusal = this.next.accept(batch);
-      if (refusal) return this.refuse(res, signal, refusal, encoding);
-    }
-    this.settings.metrics.receiverAccepted.inc(labels, items);
-    this.reply(res, 200, successBody(signal, rejected, message, encoding), encoding);
   }
 
   shutdown(deadline: AbortSignal): Promise<void> {

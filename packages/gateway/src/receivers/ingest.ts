@@ -1,0 +1,57 @@
+import type { DecodeOptions } from '@org/otlp';
+import { OtlpDecodeError } from '@org/otlp';
+import type { Settings } from '../component.ts';
+import type { BatchConsumer, Refusal } from '../pipeline/consumer.ts';
+import type { Signal } from '../signal.ts';
+import { batchOf, codecs } from '../signal.ts';
+import { applyTenant } from './auth.ts';
+import type { DecodeRejection } from './limits.ts';
+import { decodeRejection } from './limits.ts';
+import { rejectInvalid } from './validate.ts';
+
+/** What became of a request body; each receiver answers it in its own protocol. */
+export type IngestOutcome =
+  /** Queued for every destination; `rejected` invalid items were left out (partial success). */
+  | { kind: 'accepted'; rejected: number; message: string }
+  /** Malformed, or over a decode limit: nothing of it was accepted. */
+  | { kind: 'bad_data'; rejection: DecodeRejection }
+  /** The pipelines refused it (backpressure, memory, shutting down, a processor failure). */
+  | { kind: 'refused'; refusal: Refusal };
+
+/**
+ * The part of a request both receivers share once the body is in hand: decode within the limits,
+ * stamp the tenant, drop invalid items, offer the batch to the pipelines, count what was received
+ * and accepted. Refusals are counted by the receiver that answers them.
+ */
+export function ingest(
+  settings: Settings,
+  next: BatchConsumer,
+  signal: Signal,
+  body: Uint8Array,
+  encoding: 'proto' | 'json',
+  options: DecodeOptions,
+  tenant: string | undefined,
+): IngestOutcome {
+  const codec = codecs[signal];
+  let request;
+  try {
+    request = encoding === 'proto' ? codec.decode(body, options) : codec.decodeJson(body, options);
+  } catch (error) {
+    if (!(error instanceof OtlpDecodeError)) throw error;
+    const what = encoding === 'proto' ? 'OTLP protobuf' : 'OTLP JSON';
+    return { kind: 'bad_data', rejection: decodeRejection(error, what) };
+  }
+  const batch = batchOf(signal, request);
+  if (encoding === 'proto') batch.wire = body;
+  if (tenant !== undefined) applyTenant(batch, tenant);
+  const labels = { receiver: settings.id, signal };
+  settings.metrics.receiverReceived.inc(labels, batch.items);
+  const { rejected, message } = rejectInvalid(batch);
+  const items = batch.items; // the pipelines may change the batch
+  if (items > 0 || rejected === 0) {
+    const refusal = next.accept(batch);
+    if (refusal) return { kind: 'refused', refusal };
+  }
+  settings.metrics.receiverAccepted.inc(labels, items);
+  return { kind: 'accepted', rejected, message };
+}

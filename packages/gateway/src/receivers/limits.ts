@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { DecodeOptions, LimitName, OtlpDecodeError } from '@org/otlp';
+
+const count = (fallback: number, description: string) =>
+  z.number().int().positive().default(fallback).describe(description);
+
+export const DEFAULT_DECODE_LIMITS = {
+  max_items: 50_000,
+  max_attributes_per_record: 1_000,
+  max_events_per_span: 1_000,
+  max_links_per_span: 1_000,
+  max_values: 1_000_000,
+  max_nodes: 1_500_000,
+};
+
+/**
+ * What one request may decode into, checked while decoding (protobuf and JSON), so the memory and
+ * work a request costs never depend on a count the client chose: an empty span is 2 bytes on the
+ * wire and ~270 bytes decoded, and gzip shrinks a run of them a thousandfold.
+ */
+export const decodeLimitsSchema = z
+  .strictObject({
+    max_items: count(
+      DEFAULT_DECODE_LIMITS.max_items,
+      'Most spans, data points or log records in one request (413 above it).',
+    ),
+    max_attributes_per_record: count(
+      DEFAULT_DECODE_LIMITS.max_attributes_per_record,
+      'Most attributes on one span, event, link, data point, exemplar, log record, resource or scope (400 above it).',
+    ),
+    max_events_per_span: count(
+      DEFAULT_DECODE_LIMITS.max_events_per_span,
+      'Most events on one span (400 above it).',
+    ),
+    max_links_per_span: count(
+      DEFAULT_DECODE_LIMITS.max_links_per_span,
+      'Most links on one span (400 above it).',
+    ),
+    max_values: count(
+      DEFAULT_DECODE_LIMITS.max_values,
+      'Most values in one request: attributes, array elements, key-value list entries and log bodies, at any depth (413 above it).',
+    ),
+    max_nodes: count(
+      DEFAULT_DECODE_LIMITS.max_nodes,
+      'Most decoded objects of any kind in one request (messages, values, unknown fields, bucket counts; ~100 bytes each decoded) (413 above it).',
+    ),
+  })
+  .default(DEFAULT_DECODE_LIMITS)
+  .describe(
+    'Bounds on what one request may decode into; nothing of a request over one is accepted.',
+  );
+
+export type DecodeLimitsConfig = z.infer<typeof decodeLimitsSchema>;
+
+/** The codec options a receiver decodes with. */
+export function decodeOptions(maxDepth: number, limits: DecodeLimitsConfig): DecodeOptions {
+  return {
+    maxDepth,
+    limits: {
+      maxItems: limits.max_items,
+      maxAttributes: limits.max_attributes_per_record,
+      maxEvents: limits.max_events_per_span,
+      maxLinks: limits.max_links_per_span,
+      maxValues: limits.max_values,
+      maxNodes: limits.max_nodes,
+    },
+  };
+}
+
+/** Limits on one record make the data invalid; limits on the request make it too large. */
+const RECORD_LIMITS: ReadonlySet<LimitName> = new Set(['attributes', 'events', 'links']);
+
+/** A decode failure as the receivers answer it (both map `tooLarge` to their own codes). */
+export interface DecodeRejection {
+  /** `invalid`, or `limit_<name>` for a decode limit: the refusal metric's reason. */
+  reason: string;
+  /** Over a request-wide limit (HTTP 413); otherwise the data is invalid (HTTP 400). */
+  tooLarge: boolean;
+  message: string;
+}
+
+export function decodeRejection(error: OtlpDecodeError, what: string): DecodeRejection {
+  if (error.code === 'LIMIT' && error.limit !== undefined) {
+    return {
+      reason: `limit_${error.limit}`,
+      tooLarge: !RECORD_LIMITS.has(error.limit),
+      message: `request over a decode limit: ${String(error)}`,
+    };
+  }
+  return { reason: 'invalid', tooLarge: false, message: `invalid ${what}: ${String(error)}` };
+}
