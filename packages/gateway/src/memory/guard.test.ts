@@ -14,11 +14,13 @@ function fakeProcess(
     external: 0,
     rss: 0,
     native: options.native ?? 0,
+    committedFree: 0,
     clock: 0,
     collections: [] as boolean[],
   };
   const sampler = (): MemorySample => ({
     heapBytes: state.heap,
+    heapCommittedBytes: state.heap + state.committedFree,
     externalBytes: state.external,
     rssBytes: state.rss,
     nativeBytes: state.native,
@@ -94,14 +96,30 @@ describe('memory guard', () => {
       }
     }
     const total = reserved.reduce((a, b) => a + b, 0);
-    expect(total + 20 * MIB).toBeLessThanOrEqual(200 * MIB);
-    expect(total).toBeGreaterThan(170 * MIB); // the room is used, not refused early
+    // 200 MiB hard, 10% of it kept as headroom, 20 MiB of heap: 160 MiB of room.
+    expect(total).toBeLessThanOrEqual(160 * MIB);
+    expect(total).toBeGreaterThan(150 * MIB); // the room is used, not refused early
     expect(refused.size).toBeGreaterThan(0);
-    // What is reserved also counts against the soft limit until released.
+    // What is reserved counts against the soft limit; once released it is garbage, and keeps
+    // counting until a sample shows the memory gone.
     expect(guard.saturated()).toBe(true);
     for (const bytes of reserved) guard.release(bytes);
     expect(guard.reservedBytes).toBe(0);
+    expect(guard.reserve(MIB)).toBe(false);
+    sample(); // after a collection: the bodies' memory is gone
     expect(guard.saturated()).toBe(false);
+    expect(guard.reserve(MIB)).toBe(true);
+  });
+
+  it('counts the committed heap against the hard limit, the heap in use against the soft', () => {
+    const { state, guard, sample } = fakeProcess({ withCollect: false });
+    state.heap = 60 * MIB;
+    state.committedFree = 100 * MIB; // free heap pages V8 keeps resident
+    sample();
+    expect(guard.saturated()).toBe(false);
+    // 160 MiB committed + 20 MiB headroom: 20 MiB of room below the 200 MiB hard limit.
+    expect(guard.reserve(20 * MIB)).toBe(true);
+    expect(guard.reserve(MIB)).toBe(false);
   });
 
   it('does not count reserved bytes twice once a sample has seen them', () => {
@@ -139,13 +157,25 @@ describe('memory guard', () => {
     expect(state.collections).toHaveLength(2);
   });
 
-  it('returns freed pages to the system when the RSS is over the hard limit', () => {
-    const { state, guard, sample } = fakeProcess({ collectFrees: 200 * MIB });
+  it('returns freed pages to the system when the RSS is over the soft limit', () => {
+    const { state, guard } = fakeProcess({ collectFrees: 100 * MIB });
+    state.heap = 60 * MIB;
+    state.rss = 150 * MIB; // pages V8 freed but kept
+    (guard as unknown as { refresh(): void }).refresh();
+    expect(state.collections).toEqual([true]);
+  });
+
+  it('returns freed pages before refusing a chunk at the hard limit, and collects only the heap for the soft one', () => {
+    const { state, guard, sample } = fakeProcess({ collectFrees: 100 * MIB });
+    state.heap = 185 * MIB; // + 20 MiB headroom: no room for a chunk without a collection
+    sample();
+    expect(guard.reserve(MIB)).toBe(true);
+    expect(state.collections).toEqual([true]);
     state.heap = 150 * MIB;
-    state.rss = 250 * MIB;
+    state.clock += 1000;
     sample();
     expect(guard.saturated()).toBe(false);
-    expect(state.collections).toEqual([true]);
+    expect(state.collections).toEqual([true, false]);
   });
 
   it('applies new limits on reload and keeps the reservations in flight', () => {
@@ -158,6 +188,7 @@ describe('memory guard', () => {
     expect(guard.saturated()).toBe(true);
     expect(guard.reserve(20 * MIB)).toBe(false);
     guard.release(80 * MIB);
+    sample();
     expect(guard.reserve(20 * MIB)).toBe(true);
   });
 });

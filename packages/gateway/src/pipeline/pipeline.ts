@@ -75,6 +75,15 @@ export class ReceiverRouter {
   }
 
   precheck(signal: Signal): Refusal | undefined {
+    return this.check(signal, 'before_read');
+  }
+
+  /**
+   * Memory pressure is checked before a request is read, not again once it is decoded: the
+   * decoded batch is garbage as soon as it is queued, and refusing because of it would refuse
+   * the same large request on every retry.
+   */
+  private check(signal: Signal, stage: 'before_read' | 'decoded'): Refusal | undefined {
     const pipelines = this.pipelines.get(signal);
     if (!pipelines)
       return {
@@ -83,7 +92,7 @@ export class ReceiverRouter {
         detail: `no pipeline receives ${signal} from this receiver`,
       };
     const global = this.pressure();
-    if (global) return global;
+    if (global && (stage === 'before_read' || global.reason !== 'memory')) return global;
     if (pipelines.list.some((p) => p.saturated()))
       return { retryable: true, reason: 'backpressure' };
     return undefined;
@@ -94,7 +103,7 @@ export class ReceiverRouter {
    * (its item count) before calling.
    */
   accept(batch: Batch): Refusal | undefined {
-    const refusal = this.precheck(batch.signal);
+    const refusal = this.check(batch.signal, 'decoded');
     if (refusal) return refusal;
     const delivery = new Delivery();
     try {
