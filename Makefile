@@ -3,7 +3,7 @@
 SHELL := bash
 TOOLS := scripts/with-tools.sh
 
-.PHONY: demo test setup stack-build stack-up stack-down stack-status lint format bench clean
+.PHONY: demo test setup stack-build stack-up stack-down stack-status lint format bench fuzz clean
 
 ## demo: run the pipeline end to end with a sample service and a live summary (Ctrl-C stops it)
 demo: setup
@@ -34,6 +34,10 @@ lint: setup
 ## bench: every package's benchmarks, one at a time (figures go into the package READMEs)
 bench: setup
 	@$(TOOLS) pnpm run bench
+
+## fuzz: the long fuzz run (a million decoder inputs, 100k HTTP requests); figures go into the gateway README
+fuzz: setup
+	@$(TOOLS) pnpm --filter @org/otel-gateway run fuzz
 
 format: setup
 	@$(TOOLS) pnpm exec eslint --fix .

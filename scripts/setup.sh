@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pnpm install --frozen-lockfile --reporter=silent
+# The fuzzer's prebuilt addon wants a newer C library than some distributions ship.
+node scripts/fuzzer-glibc-compat.ts
 pnpm exec turbo run build --output-logs=errors-only

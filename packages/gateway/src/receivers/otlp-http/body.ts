@@ -75,9 +75,11 @@ export function readBody(
       const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
       resolve({ bytes, reserved });
     });
+    // An error of the inflater is the body's fault whatever state the request is in (a request
+    // read in full is destroyed by then: that is no abort); one of the request is the client's.
     source.on('error', (error: Error) =>
       fail(
-        inflater && !req.destroyed
+        inflater
           ? new BadBodyEncoding(`invalid ${encoding} body: ${error.message}`)
           : new ClientAborted(error.message),
       ),

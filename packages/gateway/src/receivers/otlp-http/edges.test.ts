@@ -135,6 +135,28 @@ describe('OTLP/HTTP receiver edges', () => {
     expect(outcome.error).toMatch(/EPIPE|ECONNRESET/);
   });
 
+  it('answers 400 to a compressed body that is broken, also once it has been read in full', async () => {
+    gateway = await startGateway(config());
+    // Found by fuzzing: an inflate error after the whole body had arrived was taken for a client
+    // abort, and the request was never answered.
+    const broken = Buffer.from('000a541252125012', 'hex');
+    for (const encoding of ['deflate', 'gzip'])
+      for (let i = 0; i < 10; i++) {
+        const response = await fetch(`${gateway.otlpUrl}/v1/traces`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-protobuf',
+            'content-encoding': encoding,
+            authorization: `Bearer ${TOKEN}`,
+          },
+          body: broken,
+          signal: AbortSignal.timeout(5000),
+        });
+        expect([encoding, response.status]).toEqual([encoding, 400]);
+        expect(await response.text()).toContain(`invalid ${encoding} body`);
+      }
+  });
+
   it('counts clients that abort mid-body and logs them at debug, rate-limited, never as errors', async () => {
     gateway = await startGateway(config());
     const target = new URL('/v1/traces', gateway.otlpUrl);
