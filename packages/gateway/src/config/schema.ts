@@ -40,13 +40,17 @@ export const serviceSchema = z.strictObject({
         .int()
         .positive()
         .default(512)
-        .describe('Above this RSS receivers refuse (503/UNAVAILABLE).'),
+        .describe(
+          'Above this much memory in use (V8 heap + external + native), receivers refuse before reading a request and /readyz answers 503.',
+        ),
       hard_limit_mib: z
         .number()
         .int()
         .positive()
         .default(768)
-        .describe('RSS the gateway must stay under.'),
+        .describe(
+          'Resident memory no request body may take the gateway past while it is read (10% of it is kept for what cannot be counted).',
+        ),
     })
     .default({ soft_limit_mib: 512, hard_limit_mib: 768 })
     .refine((m) => m.soft_limit_mib < m.hard_limit_mib, {

@@ -24,6 +24,9 @@ import { checkRequest } from './request-checks.ts';
 import type { BodyEncoding } from './responses.ts';
 import { RpcCode, statusBody, successBody } from './responses.ts';
 
+/** Longest a client may take to send a whole request (then 408 and the connection closes). */
+export const REQUEST_TIMEOUT_MS = 60_000;
+
 /**
  * OTLP/HTTP receiver. Status codes (OTLP spec): 200 (with partial_success when items were
  * rejected), 401 without a known credential (checked before anything else), 400 malformed payload
@@ -59,7 +62,7 @@ export class OtlpHttpReceiver implements Lifecycle {
         else res.destroy();
       });
     };
-    const options = { keepAliveTimeout: 65_000, requestTimeout: 60_000 };
+    const options = { keepAliveTimeout: 65_000, requestTimeout: REQUEST_TIMEOUT_MS };
     if (config.tls) {
       const { cert, key, ca } = serverTls(config.tls);
       this.server = createTlsServer(
