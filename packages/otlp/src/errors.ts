@@ -1,3 +1,5 @@
+import type { LimitName } from './limits.ts';
+
 /**
  * The only error the codec throws on bad input. `code` is stable; `offset` is the byte offset in
  * the protobuf input (or the character offset for JSON when known, else -1); `path` names the
@@ -17,8 +19,6 @@ export type OtlpErrorCode =
   | 'LIMIT'
   /** A fault of the codec itself, never of the input; tests assert it never happens. */
   | 'INTERNAL';
-
-import type { LimitName } from './limits.ts';
 
 export class OtlpDecodeError extends Error {
   override readonly name = 'OtlpDecodeError';

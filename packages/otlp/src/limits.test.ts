@@ -27,7 +27,7 @@ import {
   encodeTraceRequest,
   encodeTraceRequestJson,
 } from './index.ts';
-import { exceedsContainers } from './json/values.ts';
+import { countContainers } from './json/parse.ts';
 
 const attr = (i: number): KeyValue => ({ key: `k${i}`, value: { stringValue: `v${i}` } });
 const attrs = (n: number) => Array.from({ length: n }, (_, i) => attr(i));
@@ -365,6 +365,98 @@ const ld = (field: number, payload: number[] | Uint8Array): number[] => [
   ...payload,
 ];
 
+/** The smallest node limit a decode passes with: what the decode counted. */
+function nodesCounted(decode: (maxNodes: number) => unknown): number {
+  let low = 0;
+  let high = 100_000;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    try {
+      decode(mid);
+      high = mid;
+    } catch (error) {
+      expect((error as OtlpDecodeError).limit).toBe('nodes');
+      low = mid + 1;
+    }
+  }
+  return low;
+}
+
+const containersIn = (json: string) =>
+  json.replace(/"(?:[^"\\]|\\.)*"/g, '').replace(/[^{[]/g, '').length;
+
+describe('node accounting', () => {
+  it('protobuf counts every message, unknown field and bucket count exactly once', () => {
+    const r = traces(
+      [
+        span({
+          attributes: attrs(2),
+          events: [{ timeUnixNano: 1n, name: 'e', attributes: [], droppedAttributesCount: 0 }],
+        }),
+      ],
+      attrs(1),
+    );
+    // resourceSpans, resource, its attribute (KeyValue + AnyValue), scopeSpans, span,
+    // 2 attributes × 2, the event.
+    const bytes = encodeTraceRequest(r);
+    expect(nodesCounted((maxNodes) => decodeTraceRequest(bytes, { limits: { maxNodes } }))).toBe(
+      11,
+    );
+  });
+
+  it('JSON counts the objects and arrays of the text and every bucket count', () => {
+    const r = traces([span({ attributes: attrs(2), links: [link()] })], attrs(1));
+    const text = encodeTraceRequestJson(r);
+    expect(nodesCounted((maxNodes) => decodeTraceRequestJson(text, { limits: { maxNodes } }))).toBe(
+      containersIn(text),
+    );
+    const metrics = gauge(1);
+    const point = metrics.resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!;
+    const histogram: ExportMetricsServiceRequest = {
+      resourceMetrics: [
+        {
+          ...metrics.resourceMetrics[0]!,
+          scopeMetrics: [
+            {
+              ...metrics.resourceMetrics[0]!.scopeMetrics[0]!,
+              metrics: [
+                {
+                  name: point.name,
+                  description: '',
+                  unit: '',
+                  metadata: [],
+                  histogram: {
+                    aggregationTemporality: 2,
+                    dataPoints: [
+                      {
+                        attributes: [],
+                        startTimeUnixNano: 0n,
+                        timeUnixNano: 1n,
+                        count: 6n,
+                        sum: undefined,
+                        bucketCounts: [1n, 2n, 3n],
+                        explicitBounds: [1, 2],
+                        exemplars: [],
+                        flags: 0,
+                        min: undefined,
+                        max: undefined,
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const histogramText = encodeMetricsRequestJson(histogram);
+    expect(
+      nodesCounted((maxNodes) => decodeMetricsRequestJson(histogramText, { limits: { maxNodes } })),
+    ).toBe(containersIn(histogramText) + 3);
+  });
+});
+
 describe('amplification shapes (protobuf)', () => {
   it('refuses a flood of empty spans after the item limit, not after decoding them all', () => {
     // 1,000,000 empty spans: 2 bytes each on the wire.
@@ -380,6 +472,8 @@ describe('amplification shapes (protobuf)', () => {
     const error = overLimit(() => decodeTraceRequest(bytes, { limits: { maxItems: 1000 } }));
     expect(error.limit).toBe('items');
     expect(error.fieldPath).toBe('resourceSpans[0].scopeSpans[0]');
+    // Stopped at the 1001st span (2 bytes each after an 8-byte header), not at the end.
+    expect(error.offset).toBe(8 + 1000 * 2);
   });
 
   it('counts unknown fields kept for pass-through as decoded objects', () => {
@@ -419,6 +513,7 @@ describe('amplification shapes (JSON)', () => {
     const text = `{"resourceSpans":[{"scopeSpans":[{"spans":[${'{},'.repeat(99_999)}{}]}]}]}`;
     const error = overLimit(() => decodeTraceRequestJson(text, { limits: { maxNodes: 50_000 } }));
     expect(error.limit).toBe('nodes');
+    expect(error.fieldPath).toBe(''); // the whole text, before any field was decoded
     // The item limit alone refuses it too, after parsing.
     expect(overLimit(() => decodeTraceRequestJson(text, { limits: { maxItems: 10 } })).limit).toBe(
       'items',
@@ -426,11 +521,8 @@ describe('amplification shapes (JSON)', () => {
   });
 
   it('counts containers outside strings only', () => {
-    const text = '{"a":"{[{[","b":[{}]}';
-    expect(exceedsContainers(text, 2)).toBe(true);
-    expect(exceedsContainers(text, 3)).toBe(false);
-    const escaped = '{"a":"\\"{[","b":[],"c":"\\\\"}';
-    expect(exceedsContainers(escaped, 1)).toBe(true);
-    expect(exceedsContainers(escaped, 2)).toBe(false);
+    expect(countContainers('{"a":"{[{[","b":[{}]}', 100)).toBe(3);
+    expect(countContainers('{"a":"\\"{[","b":[],"c":"\\\\"}', 100)).toBe(2);
+    expect(countContainers('[[[[[[]]]]]]', 2)).toBe(3); // stops once past the bound
   });
 });

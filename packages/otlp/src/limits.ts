@@ -40,10 +40,9 @@ export type LimitName = 'items' | 'attributes' | 'events' | 'links' | 'values' |
  * anything more is allocated.
  */
 export class Budget {
-  /** Items, values and nodes still allowed. */
-  items: number;
-  values: number;
-  nodes: number;
+  private itemsLeft: number;
+  private valuesLeft: number;
+  private nodesLeft: number;
   readonly maxAttributes: number;
   readonly maxEvents: number;
   readonly maxLinks: number;
@@ -51,12 +50,23 @@ export class Budget {
 
   constructor(limits: DecodeLimits | undefined) {
     this.limits = limits ?? {};
-    this.items = this.limits.maxItems ?? Infinity;
-    this.values = this.limits.maxValues ?? Infinity;
-    this.nodes = this.limits.maxNodes ?? Infinity;
+    this.itemsLeft = this.limits.maxItems ?? Infinity;
+    this.valuesLeft = this.limits.maxValues ?? Infinity;
+    this.nodesLeft = this.limits.maxNodes ?? Infinity;
     this.maxAttributes = this.limits.maxAttributes ?? Infinity;
     this.maxEvents = this.limits.maxEvents ?? Infinity;
     this.maxLinks = this.limits.maxLinks ?? Infinity;
+  }
+
+  /** Decoded objects still allowed. */
+  get nodes(): number {
+    return this.nodesLeft;
+  }
+
+  /** Decoded objects used so far (0 without a node limit): what the decode cost. */
+  get nodesUsed(): number {
+    const max = this.limits.maxNodes;
+    return max === undefined ? 0 : max - this.nodesLeft;
   }
 
   /** Throws the LIMIT error for `limit`; `what` names what was counted, e.g. "spans". */
@@ -77,17 +87,33 @@ export class Budget {
   }
 
   /** Counts `n` items (spans, data points or log records, named by `what`). */
-  item(what: string, n = 1): void {
-    if ((this.items -= n) < 0) this.exceeded('items', what);
+  item(what: string, n = 1, offset = -1): void {
+    if ((this.itemsLeft -= n) < 0) this.exceeded('items', what, offset);
   }
 
   /** Counts `n` values (see {@link DecodeLimits.maxValues}). */
-  value(n = 1): void {
-    if ((this.values -= n) < 0) this.exceeded('values', 'values');
+  value(n = 1, offset = -1): void {
+    if ((this.valuesLeft -= n) < 0) this.exceeded('values', 'values', offset);
   }
 
   /** Counts `n` decoded objects (see {@link DecodeLimits.maxNodes}). */
-  node(n = 1): void {
-    if ((this.nodes -= n) < 0) this.exceeded('nodes', 'decoded objects');
+  node(n = 1, offset = -1): void {
+    if ((this.nodesLeft -= n) < 0) this.exceeded('nodes', 'decoded objects', offset);
+  }
+
+  /** Checks that a record holding `count` of the per-record kind `limit` is within it. */
+  perRecord(
+    limit: 'attributes' | 'events' | 'links',
+    count: number,
+    what: string,
+    offset = -1,
+  ): void {
+    const max =
+      limit === 'attributes'
+        ? this.maxAttributes
+        : limit === 'events'
+          ? this.maxEvents
+          : this.maxLinks;
+    if (count > max) this.exceeded(limit, what, offset);
   }
 }

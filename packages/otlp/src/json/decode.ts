@@ -12,11 +12,11 @@ import type {
 } from '../types/metrics.ts';
 import type { ExportTraceServiceRequest, Span } from '../types/trace.ts';
 import type { JsonContext, JsonObject } from './values.ts';
+import { decodeJsonWith } from './parse.ts';
 import {
   anyValue,
   attributes,
   bool,
-  decodeJsonWith,
   double,
   doubleValue,
   field,
@@ -89,7 +89,7 @@ function span(s: JsonObject, cx: JsonContext): Span {
         };
       },
       (n) => {
-        if (n > cx.budget.maxEvents) cx.budget.exceeded('events', 'events');
+        cx.budget.perRecord('events', n, 'events');
       },
     ),
     droppedEventsCount: int(s, 'droppedEventsCount', 0),
@@ -108,7 +108,7 @@ function span(s: JsonObject, cx: JsonContext): Span {
         };
       },
       (n) => {
-        if (n > cx.budget.maxLinks) cx.budget.exceeded('links', 'links');
+        cx.budget.perRecord('links', n, 'links');
       },
     ),
     droppedLinksCount: int(s, 'droppedLinksCount', 0),

@@ -1,8 +1,7 @@
 import { Buffer } from 'node:buffer';
-import { OtlpDecodeError, asTyped, atPath } from '../errors.ts';
-import type { DecodeOptions } from '../proto/reader.ts';
-import { DEFAULT_MAX_DEPTH, EMPTY_BYTES } from '../proto/reader.ts';
-import { Budget } from '../limits.ts';
+import { OtlpDecodeError, atPath } from '../errors.ts';
+import type { Budget } from '../limits.ts';
+import { EMPTY_BYTES } from '../proto/reader.ts';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../types/common.ts';
 
 /**
@@ -94,7 +93,7 @@ export function bool(obj: JsonObject, camel: string): boolean {
   return value as boolean;
 }
 
-const INTEGER = /^-?\d+$/;
+export const INTEGER = /^-?\d+$/;
 
 /** int32 / uint32 / enum (number or integer string). */
 export function int(obj: JsonObject, camel: string, min = -0x80000000, max = 0xffffffff): number {
@@ -259,7 +258,7 @@ export function attributes(obj: JsonObject, camel: string, cx: JsonContext): Key
     camel,
     (item) => keyValue(item, 0, cx),
     (n) => {
-      if (n > cx.budget.maxAttributes) cx.budget.exceeded('attributes', camel);
+      cx.budget.perRecord('attributes', n, camel);
       cx.budget.value(n);
     },
   );
@@ -272,7 +271,12 @@ export function resource(obj: JsonObject, cx: JsonContext): Resource | undefined
     entityRefs: list(r, 'entityRefs', (item) => {
       const e = object(item, 'entityRef');
       const keys = (name: string) =>
-        list(e, name, (k) => (typeof k === 'string' ? k : fail(`${name} must hold strings`)));
+        list(
+          e,
+          name,
+          (k) => (typeof k === 'string' ? k : fail(`${name} must hold strings`)),
+          (n) => cx.budget.node(n),
+        );
       return {
         schemaUrl: str(e, 'schemaUrl'),
         type: str(e, 'type'),
@@ -290,84 +294,4 @@ export function scope(obj: JsonObject, cx: JsonContext): InstrumentationScope | 
     attributes: attributes(s, 'attributes', cx),
     droppedAttributesCount: int(s, 'droppedAttributesCount', 0),
   }));
-}
-
-/**
- * Whether JSON text holds more than `max` objects and arrays outside strings: what `JSON.parse`
- * would allocate containers for. Linear in the text, allocates nothing, stops at the first
- * container past `max`.
- */
-export function exceedsContainers(text: string, max: number): boolean {
-  // Every container takes at least two characters, so a short text cannot pass the bound.
-  if (text.length / 2 <= max) return false;
-  let n = 0;
-  const length = text.length;
-  for (let i = 0; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      for (i++; i < length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
-      }
-    } else if ((c === 0x7b || c === 0x5b) && ++n > max) return true;
-  }
-  return false;
-}
-
-/**
- * Parses JSON text. In `exact` mode, integer literals too large for a double become bigints read
- * from the source text, so 64-bit values sent as JSON numbers keep full precision; decoders use
- * it only after {@link NeedsExactParse} (the plain parse is several times faster). Text holding
- * more objects and arrays than the node budget allows is refused before it is parsed.
- */
-export function parseJson(input: Uint8Array | string, exact: boolean, budget: Budget): JsonObject {
-  const text =
-    typeof input === 'string'
-      ? input
-      : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
-  if (exceedsContainers(text, budget.nodes)) budget.exceeded('nodes', 'decoded objects');
-  let parsed: unknown;
-  try {
-    parsed = exact
-      ? JSON.parse(text, (_key, value: unknown, context?: { source?: string }) =>
-          typeof value === 'number' &&
-          !Number.isSafeInteger(value) &&
-          context?.source !== undefined &&
-          INTEGER.test(context.source)
-            ? BigInt(context.source)
-            : value,
-        )
-      : JSON.parse(text);
-  } catch (error) {
-    throw new OtlpDecodeError('BAD_JSON', `invalid JSON: ${(error as Error).message}`, -1);
-  }
-  return object(parsed, 'request');
-}
-
-/**
- * Runs `decode` on the parsed text, re-parsing in exact mode when a 64-bit number needs it. Each
- * attempt starts from the full budget of `options.limits`.
- */
-export function decodeJsonWith<T>(
-  input: Uint8Array | string,
-  options: DecodeOptions | undefined,
-  decode: (root: JsonObject, cx: JsonContext) => T,
-): T {
-  const context = (): JsonContext => ({
-    maxDepth: options?.maxDepth ?? DEFAULT_MAX_DEPTH,
-    budget: new Budget(options?.limits),
-  });
-  try {
-    const cx = context();
-    return decode(parseJson(input, false, cx.budget), cx);
-  } catch (error) {
-    if (!(error instanceof NeedsExactParse)) throw asTyped(error);
-  }
-  try {
-    const cx = context();
-    return decode(parseJson(input, true, cx.budget), cx);
-  } catch (error) {
-    throw asTyped(error);
-  }
 }

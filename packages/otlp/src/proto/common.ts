@@ -81,7 +81,7 @@ function decodeValueList(r: Reader): { values: AnyValue[]; unknownFields?: Unkno
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a) {
-      if (--r.budget.values < 0) r.budget.exceeded('values', 'values', at);
+      r.budget.value(1, at);
       const parent = r.enter();
       try {
         values.push(decodeAnyValue(r, SLOT_NESTED_VALUE));
@@ -128,7 +128,7 @@ export function decodeKeyValue(r: Reader, slot: number): KeyValue {
  * value against the budget.
  */
 export function decodeKeyValueAt(r: Reader, index: number, list: string, nested = false): KeyValue {
-  if (--r.budget.values < 0) r.budget.exceeded('values', 'values', r.pos);
+  r.budget.value(1, r.pos);
   try {
     const parent = r.enter();
     const kv = decodeKeyValue(r, (index & 31) + (nested ? 32 : 0));
@@ -141,7 +141,7 @@ export function decodeKeyValueAt(r: Reader, index: number, list: string, nested 
 
 /** Decodes the attribute at the cursor into one record's `list`, within the attribute limit. */
 export function decodeAttributeInto(r: Reader, list: KeyValue[], field: string): void {
-  if (list.length >= r.budget.maxAttributes) r.budget.exceeded('attributes', field, r.pos);
+  r.budget.perRecord('attributes', list.length + 1, field, r.pos);
   list.push(decodeKeyValueAt(r, list.length, field));
 }
 
@@ -182,9 +182,14 @@ function decodeEntityRef(r: Reader): EntityRef {
     const tag = r.uint32();
     if (tag === 0x0a) ref.schemaUrl = r.string();
     else if (tag === 0x12) ref.type = r.string();
-    else if (tag === 0x1a) ref.idKeys.push(r.string());
-    else if (tag === 0x22) ref.descriptionKeys.push(r.string());
-    else ref.unknownFields = keepUnknown(ref.unknownFields, r.unknown(tag, at, ENTITY_REF_FIELDS));
+    else if (tag === 0x1a) {
+      r.budget.node(1, at);
+      ref.idKeys.push(r.string());
+    } else if (tag === 0x22) {
+      r.budget.node(1, at);
+      ref.descriptionKeys.push(r.string());
+    } else
+      ref.unknownFields = keepUnknown(ref.unknownFields, r.unknown(tag, at, ENTITY_REF_FIELDS));
   }
   return ref;
 }

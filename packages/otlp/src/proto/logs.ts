@@ -81,7 +81,7 @@ function decodeScopeLogs(r: Reader): ScopeLogs {
     const tag = r.uint32();
     if (tag === 0x0a) sl.scope = sub(r, 'scope', -1, decodeScope);
     else if (tag === 0x12) {
-      if (--r.budget.items < 0) r.budget.exceeded('items', 'log records', at);
+      r.budget.item('log records', 1, at);
       sl.logRecords.push(sub(r, 'logRecords', sl.logRecords.length, decodeLogRecord));
     } else if (tag === 0x1a) sl.schemaUrl = r.string();
     else sl.unknownFields = keepUnknown(sl.unknownFields, r.unknown(tag, at, CONTAINER_FIELDS));
@@ -90,7 +90,7 @@ function decodeScopeLogs(r: Reader): ScopeLogs {
 }
 
 const decodeBody = (r: Reader) => {
-  if (--r.budget.values < 0) r.budget.exceeded('values', 'values', r.pos);
+  r.budget.value(1, r.pos);
   return decodeAnyValue(r, SLOT_NESTED_VALUE);
 };
 

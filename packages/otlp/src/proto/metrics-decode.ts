@@ -146,7 +146,7 @@ function decodeGauge(r: Reader): Gauge {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a) {
-      if (--r.budget.items < 0) r.budget.exceeded('items', 'data points', at);
+      r.budget.item('data points', 1, at);
       gauge.dataPoints.push(sub(r, 'dataPoints', gauge.dataPoints.length, decodeNumberPoint));
     } else
       gauge.unknownFields = keepUnknown(gauge.unknownFields, r.unknown(tag, at, POINTS_FIELDS));
@@ -160,7 +160,7 @@ function decodeSum(r: Reader): Sum {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a) {
-      if (--r.budget.items < 0) r.budget.exceeded('items', 'data points', at);
+      r.budget.item('data points', 1, at);
       sum.dataPoints.push(sub(r, 'dataPoints', sum.dataPoints.length, decodeNumberPoint));
     } else if (tag === 0x10) sum.aggregationTemporality = r.int32();
     else if (tag === 0x18) sum.isMonotonic = r.bool();
@@ -175,7 +175,7 @@ function decodeHistogram(r: Reader): Histogram {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a) {
-      if (--r.budget.items < 0) r.budget.exceeded('items', 'data points', at);
+      r.budget.item('data points', 1, at);
       h.dataPoints.push(sub(r, 'dataPoints', h.dataPoints.length, decodeHistogramPoint));
     } else if (tag === 0x10) h.aggregationTemporality = r.int32();
     else h.unknownFields = keepUnknown(h.unknownFields, r.unknown(tag, at, HISTOGRAM_FIELDS));
@@ -189,7 +189,7 @@ function decodeExponentialHistogram(r: Reader): ExponentialHistogram {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a) {
-      if (--r.budget.items < 0) r.budget.exceeded('items', 'data points', at);
+      r.budget.item('data points', 1, at);
       h.dataPoints.push(sub(r, 'dataPoints', h.dataPoints.length, decodeExponentialPoint));
     } else if (tag === 0x10) h.aggregationTemporality = r.int32();
     else h.unknownFields = keepUnknown(h.unknownFields, r.unknown(tag, at, HISTOGRAM_FIELDS));
@@ -203,7 +203,7 @@ function decodeSummary(r: Reader): Summary {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x0a) {
-      if (--r.budget.items < 0) r.budget.exceeded('items', 'data points', at);
+      r.budget.item('data points', 1, at);
       s.dataPoints.push(sub(r, 'dataPoints', s.dataPoints.length, decodeSummaryPoint));
     } else s.unknownFields = keepUnknown(s.unknownFields, r.unknown(tag, at, POINTS_FIELDS));
   }
@@ -255,13 +255,13 @@ function decodeNumberPoint(r: Reader): NumberDataPoint {
 /** `repeated fixed64` (packed or not) into `out`. */
 function fixed64s(r: Reader, tag: number, packedTag: number, out: bigint[]): void {
   if (tag !== packedTag) {
-    r.budget.node();
+    r.budget.node(1, r.pos);
     out.push(r.fixed64());
     return;
   }
   const end = r.lengthEnd();
   if ((end - r.pos) % 8 !== 0) r.fail('BAD_LENGTH', `packed fixed64 of ${end - r.pos} bytes`);
-  r.budget.node((end - r.pos) / 8); // each count becomes a bigint
+  r.budget.node((end - r.pos) / 8, r.pos); // each count becomes a bigint
   while (r.pos < end) out.push(r.fixed64());
 }
 
@@ -343,12 +343,12 @@ function decodeBuckets(r: Reader): ExponentialHistogramBuckets {
     const tag = r.uint32();
     if (tag === 0x08) b.offset = r.sint32();
     else if (tag === 0x10) {
-      r.budget.node();
+      r.budget.node(1, at);
       b.bucketCounts.push(r.uint64());
     } else if (tag === 0x12) {
       const parent = r.enter();
       while (r.pos < r.limit) {
-        r.budget.node(); // each count becomes a bigint
+        r.budget.node(1, r.pos); // each count becomes a bigint
         b.bucketCounts.push(r.uint64());
       }
       r.leave(parent);

@@ -276,7 +276,7 @@ export class Reader {
    * message passes here, so this is where it is counted against the node budget.
    */
   enter(): number {
-    if (--this.budget.nodes < 0) this.budget.exceeded('nodes', 'decoded objects', this.pos);
+    this.budget.node(1, this.pos);
     const end = this.lengthEnd();
     const parent = this.limit;
     this.limit = end;
@@ -299,7 +299,7 @@ export class Reader {
     if (field < 32 && (known & (1 << field)) !== 0) {
       this.fail('BAD_WIRE_TYPE', `field ${field} has wire type ${wireType}`, tagStart);
     }
-    if (--this.budget.nodes < 0) this.budget.exceeded('nodes', 'decoded objects', tagStart);
+    this.budget.node(1, tagStart);
     this.skip(wireType, tagStart);
     return this.view8(tagStart, this.pos);
   }

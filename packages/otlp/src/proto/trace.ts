@@ -82,7 +82,7 @@ function decodeScopeSpans(r: Reader): ScopeSpans {
     const at = r.pos;
     const tag = r.uint32();
     if (tag === 0x12) {
-      if (--r.budget.items < 0) r.budget.exceeded('items', 'spans', at);
+      r.budget.item('spans', 1, at);
       ss.spans.push(sub(r, 'spans', ss.spans.length, decodeSpan));
     } else if (tag === 0x0a) {
       ss.scope = sub(r, 'scope', -1, decodeScope);
@@ -147,14 +147,14 @@ function decodeSpan(r: Reader): Span {
         span.droppedAttributesCount = r.uint32();
         break;
       case 0x5a:
-        if (span.events.length >= r.budget.maxEvents) r.budget.exceeded('events', 'events', at);
+        r.budget.perRecord('events', span.events.length + 1, 'events', at);
         span.events.push(sub(r, 'events', span.events.length, decodeEvent));
         break;
       case 0x60:
         span.droppedEventsCount = r.uint32();
         break;
       case 0x6a:
-        if (span.links.length >= r.budget.maxLinks) r.budget.exceeded('links', 'links', at);
+        r.budget.perRecord('links', span.links.length + 1, 'links', at);
         span.links.push(sub(r, 'links', span.links.length, decodeLink));
         break;
       case 0x70:
