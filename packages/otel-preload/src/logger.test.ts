@@ -83,6 +83,13 @@ describe('createLogger', () => {
     expect(error.token).toBe('error-token');
   });
 
+  it('censors the inner errors of an AggregateError in the line', () => {
+    const { out, stream } = lines();
+    const inner = Object.assign(new Error('db'), { password: 'hunter2' });
+    createLogger({}, stream).error({ err: new AggregateError([inner], 'both failed') }, 'x');
+    expect(JSON.stringify(out[0])).not.toContain('hunter2');
+  });
+
   // The redact paths stop at `*.token`; withoutSecrets looks into Errors at any level below.
   it('censors secret-named keys on an Error nested in the logged object', () => {
     const { out, stream } = lines();
@@ -127,6 +134,14 @@ describe('withoutSecrets', () => {
     ]);
     expect((clean.cause as { password?: unknown }).password).toBe(CENSOR);
     expect([error.token, (error.cause as { password?: unknown }).password]).toEqual(['t', 'p']);
+    const aggregate = new AggregateError(
+      [Object.assign(new Error('one'), { token: 'inner' })],
+      'all',
+    );
+    const cleanAggregate = withoutSecrets(aggregate) as AggregateError;
+    expect(cleanAggregate).toBeInstanceOf(AggregateError);
+    expect((cleanAggregate.errors[0] as { token?: unknown }).token).toBe(CENSOR);
+    expect((aggregate.errors[0] as { token?: unknown }).token).toBe('inner');
     const plain = new Error('nothing secret');
     expect(withoutSecrets(plain)).toBe(plain);
   });

@@ -185,11 +185,13 @@ export function withoutSecrets(value: unknown, depth = 0): unknown {
   return out ?? value;
 }
 
-/** An Error's own keys and cause censored; a copy (same prototype, same message and stack) if any was. */
+/** An Error's own keys, cause and inner errors censored; a copy (same prototype, same message and stack) if any was. */
 function errorWithoutSecrets(error: Error, depth: number): Error {
   const fields = error as unknown as Record<string, unknown>;
   const keys = Object.keys(error);
-  if ('cause' in error && !keys.includes('cause')) keys.push('cause');
+  // `cause` and AggregateError's `errors` are own but not enumerable; loggers print them anyway.
+  for (const key of ['cause', 'errors'])
+    if (Object.hasOwn(error, key) && !keys.includes(key)) keys.push(key);
   let changes: Record<string, unknown> | undefined;
   for (const key of keys) {
     const item = fields[key];
@@ -211,7 +213,7 @@ function errorWithoutSecrets(error: Error, depth: number): Error {
   for (const [key, clean] of Object.entries(changes))
     Object.defineProperty(copy, key, {
       value: clean,
-      enumerable: key !== 'cause',
+      enumerable: Object.getOwnPropertyDescriptor(error, key)?.enumerable ?? true,
       writable: true,
       configurable: true,
     });
