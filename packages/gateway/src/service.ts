@@ -53,21 +53,25 @@ export class Service {
       onCollection: () => metrics.memoryCollections.inc(),
     });
     this.setMemoryLimits(config);
-    metrics.watchMemory(() => ({
-      heap: this.memory.sample.heapBytes,
-      external: this.memory.sample.externalBytes,
-      reading: this.memory.reservedBytes,
-    }));
+    metrics.watchMemory(() => {
+      const sample = this.memory.sample();
+      return {
+        heap: sample.heapBytes,
+        external: sample.externalBytes,
+        reading: this.memory.reservedBytes,
+      };
+    });
     this.current = this.build(config);
     for (const [id, router] of this.current.routers)
       this.receivers.set(id, this.createReceiver(config, id, router));
     this.admin = this.createAdmin(config);
   }
 
-  private pressure = (): Refusal | undefined =>
+  /** Refusals that hold for every pipeline; memory only when asked (before a request is read). */
+  private pressure = (checkMemory: boolean): Refusal | undefined =>
     this.stopping
       ? { retryable: true, reason: 'shutting_down' }
-      : this.memory.saturated()
+      : checkMemory && this.memory.saturated()
         ? { retryable: true, reason: 'memory' }
         : undefined;
 
@@ -255,6 +259,5 @@ export class Service {
     await Promise.all([...this.receivers.values()].map((r) => r.shutdown(deadline)));
     await this.stopGeneration(this.current, deadline);
     await this.admin.stop();
-    this.memory.stop();
   }
 }

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { decodeLimitsSchema } from '../receivers/limits.ts';
-import { DISCARD_LIMIT_BYTES, DISCARD_TIMEOUT_MS } from '../receivers/otlp-http/body.ts';
+import {
+  BODY_IDLE_TIMEOUT_MS,
+  DISCARD_LIMIT_BYTES,
+  DISCARD_TIMEOUT_MS,
+} from '../receivers/otlp-http/body.ts';
 import { otlpGrpcReceiverConfigSchema } from '../receivers/otlp-grpc/config.ts';
 import { otlpHttpReceiverConfigSchema } from '../receivers/otlp-http/config.ts';
 import { REQUEST_TIMEOUT_MS } from '../receivers/otlp-http/receiver.ts';
@@ -21,7 +25,8 @@ function properties(schema: z.ZodType): Record<string, Property> {
 
 /** What a client gets past each limit, by config key. A limit missing here fails the docs test. */
 export const ANSWERS: Readonly<Record<string, string>> = {
-  max_body_bytes: '413, nothing read past the limit (a decompression bomb is cut off there)',
+  max_body_bytes:
+    '413: before reading when `Content-Length` passes it, else as soon as the decompressed (or the compressed) bytes do; a decompression bomb is cut off there',
   max_recv_msg_size_mib: 'RESOURCE_EXHAUSTED (from grpc-js, measured after decompression)',
   max_depth: '400 / INVALID_ARGUMENT (`TOO_DEEP`)',
   max_items: '413 / INVALID_ARGUMENT, counted as `limit_items`',
@@ -69,6 +74,7 @@ export function limitsTable(): string {
   for (const [key, property] of Object.entries(memory)) add(`service.memory.${key}`, property);
   rows.push(
     `| (fixed) rest of an upload after an early answer | ${DISCARD_LIMIT_BYTES / 1048576} MiB, ${DISCARD_TIMEOUT_MS / 1000} s | Read and thrown away so the client sees the answer. | the connection is closed |`,
+    `| (fixed) pause in the middle of a body | ${BODY_IDLE_TIMEOUT_MS / 1000} s | What a stalled upload may hold reserved. | 408, connection closed |`,
     `| (fixed) time to receive a whole request | ${REQUEST_TIMEOUT_MS / 1000} s | Node's \`requestTimeout\`: slow senders cannot hold a connection. | 408, connection closed |`,
   );
   return [

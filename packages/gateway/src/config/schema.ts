@@ -49,7 +49,7 @@ export const serviceSchema = z.strictObject({
         .positive()
         .default(768)
         .describe(
-          'Resident memory no request body may take the gateway past while it is read (10% of it is kept for what cannot be counted).',
+          'Resident memory that no request body being read or decoded may take the gateway past (15% of it is kept for what cannot be counted).',
         ),
     })
     .default({ soft_limit_mib: 512, hard_limit_mib: 768 })

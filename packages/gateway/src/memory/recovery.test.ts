@@ -61,7 +61,7 @@ describe('memory recovery', () => {
 receivers:
   otlp_http:
     endpoint: 127.0.0.1:0
-    limits: { max_items: ${SPANS}, max_values: 2000000, max_nodes: 4000000 }
+    limits: { max_items: ${SPANS}, max_values: 1100000, max_nodes: 2200000 }
 exporters:
   otlp_http: { endpoint: ${sink.url}, batch: { enabled: false }, sending_queue: { max_size_mib: 64 } }
 service:

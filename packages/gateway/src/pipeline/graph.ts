@@ -39,7 +39,7 @@ export interface Graph {
 export function buildGraph(
   specs: Readonly<Record<string, PipelineSpec>>,
   parts: GraphParts,
-  pressure: () => Refusal | undefined,
+  pressure: (checkMemory: boolean) => Refusal | undefined,
 ): Graph {
   const exporters = new Map<string, Exporter>();
   const connectors = new Map<string, Connector>();

@@ -59,9 +59,12 @@ export class Pipeline implements Downstream {
  */
 export class ReceiverRouter {
   private readonly pipelines: Map<Signal, { list: Pipeline[]; out: FanOut }>;
-  private readonly pressure: () => Refusal | undefined;
+  private readonly pressure: (checkMemory: boolean) => Refusal | undefined;
 
-  constructor(pipelines: readonly Pipeline[], pressure: () => Refusal | undefined) {
+  constructor(
+    pipelines: readonly Pipeline[],
+    pressure: (checkMemory: boolean) => Refusal | undefined,
+  ) {
     this.pressure = pressure;
     const bySignal = new Map<Signal, Pipeline[]>();
     for (const pipeline of pipelines) {
@@ -91,8 +94,8 @@ export class ReceiverRouter {
         reason: 'no_pipeline',
         detail: `no pipeline receives ${signal} from this receiver`,
       };
-    const global = this.pressure();
-    if (global && (stage === 'before_read' || global.reason !== 'memory')) return global;
+    const global = this.pressure(stage === 'before_read');
+    if (global) return global;
     if (pipelines.list.some((p) => p.saturated()))
       return { retryable: true, reason: 'backpressure' };
     return undefined;

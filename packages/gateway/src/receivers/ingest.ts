@@ -2,11 +2,11 @@ import type { DecodeOptions } from '@org/otlp';
 import { OtlpDecodeError } from '@org/otlp';
 import type { Settings } from '../component.ts';
 import type { BatchConsumer, Refusal } from '../pipeline/consumer.ts';
-import type { Signal } from '../signal.ts';
+import type { RequestOf, Signal } from '../signal.ts';
 import { batchOf, codecs } from '../signal.ts';
 import { applyTenant } from './auth.ts';
 import type { DecodeRejection } from './limits.ts';
-import { decodeRejection } from './limits.ts';
+import { decodeCostBytes, decodeRejection } from './limits.ts';
 import { rejectInvalid } from './validate.ts';
 
 /** What became of a request body; each receiver answers it in its own protocol. */
@@ -19,9 +19,10 @@ export type IngestOutcome =
   | { kind: 'refused'; refusal: Refusal };
 
 /**
- * The part of a request both receivers share once the body is in hand: decode within the limits,
- * stamp the tenant, drop invalid items, offer the batch to the pipelines, count what was received
- * and accepted. Refusals are counted by the receiver that answers them.
+ * The part of a request both receivers share once the body is in hand: reserve the memory the
+ * decode may take, decode within the limits, stamp the tenant, drop invalid items, offer the batch
+ * to the pipelines, count what was received and accepted. Refusals are counted by the receiver
+ * that answers them.
  */
 export function ingest(
   settings: Settings,
@@ -33,16 +34,36 @@ export function ingest(
   tenant: string | undefined,
 ): IngestOutcome {
   const codec = codecs[signal];
-  let request;
+  // The decoded batch is memory in flight: reserved before it exists, given back once queued.
+  const cost = decodeCostBytes(body.length, encoding === 'json', options.limits);
+  if (!settings.memory.reserve(cost))
+    return { kind: 'refused', refusal: { retryable: true, reason: 'memory' } };
   try {
-    request = encoding === 'proto' ? codec.decode(body, options) : codec.decodeJson(body, options);
-  } catch (error) {
-    if (!(error instanceof OtlpDecodeError)) throw error;
-    const what = encoding === 'proto' ? 'OTLP protobuf' : 'OTLP JSON';
-    return { kind: 'bad_data', rejection: decodeRejection(error, what) };
+    let request;
+    try {
+      request =
+        encoding === 'proto' ? codec.decode(body, options) : codec.decodeJson(body, options);
+    } catch (error) {
+      if (!(error instanceof OtlpDecodeError)) throw error;
+      const what = encoding === 'proto' ? 'OTLP protobuf' : 'OTLP JSON';
+      return { kind: 'bad_data', rejection: decodeRejection(error, what) };
+    }
+    return accept(settings, next, signal, request, encoding === 'proto' ? body : undefined, tenant);
+  } finally {
+    settings.memory.release(cost);
   }
+}
+
+function accept<S extends Signal>(
+  settings: Settings,
+  next: BatchConsumer,
+  signal: S,
+  request: RequestOf[S],
+  wire: Uint8Array | undefined,
+  tenant: string | undefined,
+): IngestOutcome {
   const batch = batchOf(signal, request);
-  if (encoding === 'proto') batch.wire = body;
+  batch.wire = wire;
   if (tenant !== undefined) applyTenant(batch, tenant);
   const labels = { receiver: settings.id, signal };
   settings.metrics.receiverReceived.inc(labels, batch.items);

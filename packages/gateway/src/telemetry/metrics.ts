@@ -122,12 +122,12 @@ export class GatewayMetrics {
   });
   readonly memoryCollections = new Counter({
     name: 'otelgw_memory_collections_total',
-    help: 'Full garbage collections the memory guard forced because memory in use looked over the soft limit.',
+    help: 'Full garbage collections the memory guard forced before refusing, because memory in use looked over a limit.',
     registers: [this.registry],
   });
   readonly inFlightBytes: Gauge = new Gauge({
     name: 'otelgw_receiver_in_flight_bytes',
-    help: 'Bytes of request bodies being read by the receivers (decompressed), reserved against the hard limit.',
+    help: 'Bytes reserved by requests in flight (bodies being read, decompressed; decodes running) against the hard limit.',
     registers: [this.registry],
     collect: (): void => this.inFlightBytes.set(this.memorySource().reading),
   });

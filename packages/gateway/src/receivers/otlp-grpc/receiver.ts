@@ -8,6 +8,7 @@ import { successBody } from '../otlp-http/responses.ts';
 import { serverTls } from '../../tls/config.ts';
 import { Authenticator } from '../auth.ts';
 import { ingest } from '../ingest.ts';
+import type { RefusalReason } from '../reasons.ts';
 import { decodeOptions } from '../limits.ts';
 import type { OtlpGrpcReceiverConfig } from './config.ts';
 import { EXPORT_METHODS, passThrough } from '../../grpc/methods.ts';
@@ -124,7 +125,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
     }
   }
 
-  private countRefused(signal: Signal, reason: string): void {
+  private countRefused(signal: Signal, reason: RefusalReason): void {
     this.settings.metrics.receiverRefused.inc({ receiver: this.settings.id, signal, reason });
   }
 

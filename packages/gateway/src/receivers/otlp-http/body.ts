@@ -9,6 +9,8 @@ export class BodyTooLarge extends Error {}
 export class BadBodyEncoding extends Error {}
 /** A chunk would have taken memory in use past the hard limit (503, retryable). */
 export class BodyOverMemory extends Error {}
+/** The client sent nothing for {@link BODY_IDLE_TIMEOUT_MS} in the middle of a body (408). */
+export class BodyStalled extends Error {}
 /** The client went away before the body ended; nobody is left to answer. */
 export class ClientAborted extends Error {}
 
@@ -18,31 +20,44 @@ export interface Body {
   reserved: number;
 }
 
+/** Longest a client may pause in the middle of a body: what it has sent stays reserved meanwhile. */
+export const BODY_IDLE_TIMEOUT_MS = 10_000;
+
 /**
  * Reads a request body, decompressing gzip/deflate as it streams. Every decompressed chunk is
  * reserved against `memory` as it arrives, so concurrent bodies cannot together pass the hard
- * limit; reading stops as soon as the decompressed size passes `limit` (a decompression bomb is
- * cut off after `limit` bytes of output, not after it has been inflated in full). Rejects with
- * BodyTooLarge, BadBodyEncoding, BodyOverMemory or ClientAborted, with `reserved` already
- * released; on those the rest of the upload is left unread (see {@link discardRest}).
+ * limit; reading stops as soon as the decompressed size, or the compressed size (empty gzip
+ * members inflate to nothing), passes `limit`: a decompression bomb is cut off after `limit`
+ * bytes of output, not after it has been inflated in full. A client that pauses longer than
+ * `idleMs` mid-body is cut off too, so a stalled upload cannot hold its reservation. Rejects with
+ * BodyTooLarge, BadBodyEncoding, BodyOverMemory, BodyStalled or ClientAborted, with `reserved`
+ * already released; on those the rest of the upload is left unread (see {@link discardRest}).
  */
 export function readBody(
   req: IncomingMessage,
   encoding: 'gzip' | 'deflate' | 'identity',
   limit: number,
   memory: MemoryBudget,
+  idleMs = BODY_IDLE_TIMEOUT_MS,
 ): Promise<Body> {
   return new Promise<Body>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
+    let received = 0;
     let reserved = 0;
     let settled = false;
+    const stalled = setTimeout(
+      () => fail(new BodyStalled(`no body bytes for ${idleMs / 1000} s`)),
+      idleMs,
+    );
+    stalled.unref();
     const inflater: Transform | undefined =
       encoding === 'gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : undefined;
     const source = inflater ?? req;
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;
+      clearTimeout(stalled);
       memory.release(reserved);
       chunks.length = 0;
       if (inflater) {
@@ -52,6 +67,12 @@ export function readBody(
       req.pause();
       reject(error);
     };
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      stalled.refresh();
+      received += chunk.length;
+      if (received > limit) fail(new BodyTooLarge(`compressed body exceeds ${limit} bytes`));
+    });
     source.on('data', (chunk: Buffer) => {
       if (settled) return;
       total += chunk.length;
@@ -72,6 +93,7 @@ export function readBody(
         reserved += total;
       }
       settled = true;
+      clearTimeout(stalled);
       const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
       resolve({ bytes, reserved });
     });

@@ -135,6 +135,28 @@ describe('OTLP/HTTP receiver edges', () => {
     expect(outcome.error).toMatch(/EPIPE|ECONNRESET/);
   });
 
+  it('refuses a compressed body whose declared length passes max_body_bytes before reading it', async () => {
+    gateway = await startGateway(config());
+    const { hostname, port } = new URL(gateway.otlpUrl);
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect({ host: hostname, port: Number(port) });
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('\r\n\r\n')) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      // Headers only: the answer must not wait for the 70 MB the client announces.
+      socket.write(
+        `POST /v1/traces HTTP/1.1\r\nhost: x\r\ncontent-type: application/x-protobuf\r\n` +
+          `content-encoding: gzip\r\nauthorization: Bearer ${TOKEN}\r\ncontent-length: 70000000\r\n\r\n`,
+      );
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+  });
+
   it('answers 400 to a compressed body that is broken, also once it has been read in full', async () => {
     gateway = await startGateway(config());
     // Found by fuzzing: an inflate error after the whole body had arrived was taken for a client

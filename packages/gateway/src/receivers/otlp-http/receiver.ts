@@ -9,11 +9,13 @@ import { RateLimitedLog } from '../../telemetry/rate-limited-log.ts';
 import { serverTls } from '../../tls/config.ts';
 import { Authenticator } from '../auth.ts';
 import { ingest } from '../ingest.ts';
+import type { RefusalReason } from '../reasons.ts';
 import { decodeOptions } from '../limits.ts';
 import type { Body } from './body.ts';
 import {
   BadBodyEncoding,
   BodyOverMemory,
+  BodyStalled,
   BodyTooLarge,
   ClientAborted,
   discardRest,
@@ -156,7 +158,7 @@ export class OtlpHttpReceiver implements Lifecycle {
     }
   }
 
-  private countRefused(signal: Signal | 'unknown', reason: string): void {
+  private countRefused(signal: Signal | 'unknown', reason: RefusalReason): void {
     this.settings.metrics.receiverRefused.inc({ receiver: this.settings.id, signal, reason });
   }
 
@@ -216,6 +218,11 @@ export class OtlpHttpReceiver implements Lifecycle {
     } else if (error instanceof BodyTooLarge) {
       this.countRefused(signal, 'too_large');
       this.reply(res, 413, statusBody(RpcCode.INVALID_ARGUMENT, error.message, encoding), encoding);
+    } else if (error instanceof BodyStalled) {
+      this.countRefused(signal, 'stalled');
+      res.setHeader('connection', 'close');
+      this.reply(res, 408, statusBody(RpcCode.INVALID_ARGUMENT, error.message, encoding), encoding);
+      return;
     } else if (error instanceof BadBodyEncoding) {
       this.countRefused(signal, 'invalid');
       this.reply(res, 400, statusBody(RpcCode.INVALID_ARGUMENT, error.message, encoding), encoding);

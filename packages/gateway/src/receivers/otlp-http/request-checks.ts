@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Signal } from '../../signal.ts';
 import type { Authenticator } from '../auth.ts';
+import type { RefusalReason } from '../reasons.ts';
 import type { BodyEncoding } from './responses.ts';
 import { RpcCode } from './responses.ts';
 
@@ -26,7 +27,7 @@ export interface EarlyAnswer {
   ok: false;
   status: number;
   rpcCode: number;
-  reason: string;
+  reason: RefusalReason;
   message: string;
   /** Encoding of the error body: the request's when known, JSON otherwise. */
   encoding: BodyEncoding;
@@ -64,7 +65,7 @@ export function checkRequest(
   const answer = (
     status: number,
     rpcCode: number,
-    reason: string,
+    reason: RefusalReason,
     message: string,
     headers?: Record<string, string>,
   ): EarlyAnswer => ({
@@ -119,8 +120,9 @@ export function checkRequest(
       'content_encoding',
       `unsupported content encoding "${req.headers['content-encoding']}"; use gzip, deflate or none`,
     );
+  // A compressed body larger than the limit on the decompressed one is refused as well.
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (compression === 'identity' && declared > maxBodyBytes)
+  if (declared > maxBodyBytes)
     return answer(
       413,
       RpcCode.INVALID_ARGUMENT,
