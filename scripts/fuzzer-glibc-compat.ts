@@ -9,24 +9,36 @@
 // when the addon loads as it is. The rewritten file replaces the original by rename, so the
 // package manager's store (which hard-links the file) is never modified.
 //
-// Usage: node scripts/fuzzer-glibc-compat.ts   (from anywhere; idempotent; exit 1 on failure)
+// Usage: node scripts/fuzzer-glibc-compat.ts   (from anywhere; idempotent; exit 1 on failure).
+// Where the fuzzer is not installed (a production install) or ships no prebuilt for this
+// platform, it says so and leaves everything as it is.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const gateway = join(import.meta.dirname, '..', 'packages', 'gateway');
 
-function addonPath(): string {
-  const core = createRequire(join(gateway, 'package.json')).resolve('@jazzer.js/core/package.json');
-  const fuzzer = createRequire(core).resolve('@jazzer.js/fuzzer/package.json');
-  return join(dirname(fuzzer), 'prebuilds', `fuzzer-${process.platform}-${process.arch}.node`);
+function addonPath(): string | undefined {
+  try {
+    const core = createRequire(join(gateway, 'package.json')).resolve(
+      '@jazzer.js/core/package.json',
+    );
+    const fuzzer = createRequire(core).resolve('@jazzer.js/fuzzer/package.json');
+    return join(dirname(fuzzer), 'prebuilds', `fuzzer-${process.platform}-${process.arch}.node`);
+  } catch {
+    return undefined;
+  }
 }
 
-/** The error loading the addon prints, or undefined when it loads. */
+/**
+ * The error loading the addon prints, or undefined when it loads. Symbols are bound at load
+ * (LD_BIND_NOW), so a symbol the C library lacks fails here rather than at its first call.
+ */
 function loadError(path: string): string | undefined {
   const run = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path)})`], {
     encoding: 'utf8',
+    env: { ...process.env, LD_BIND_NOW: '1' },
   });
   return run.status === 0 ? undefined : run.stderr;
 }
@@ -111,6 +123,12 @@ function patch(data: Buffer): number {
 }
 
 const path = addonPath();
+if (path === undefined || !existsSync(path)) {
+  console.log(
+    `fuzzer addon: none installed for ${process.platform}-${process.arch}; fuzzing unavailable`,
+  );
+  process.exit(0);
+}
 const before = loadError(path);
 if (before === undefined) process.exit(0);
 if (

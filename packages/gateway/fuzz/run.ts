@@ -5,7 +5,8 @@
 // Seeds (fuzz/seeds.ts) and the committed regression inputs (fuzz/regressions/<target>/) are run
 // first, then mutated inputs until --runs or --seconds. A finding (exit 77) or a timeout (70)
 // leaves its input under the run's artifact directory, named in the output; copy it into
-// fuzz/regressions/<target>/ once fixed. Prints and optionally writes the run's summary as JSON.
+// fuzz/regressions/<target>/ once fixed. Prints and optionally writes the run's summary as JSON,
+// and keeps the slowest input (`slowestInput` in the summary) for fuzz/replay.ts.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -79,10 +80,15 @@ const options = new OptionsManager(OptionSource.DefaultCLIOptions).merge(
 );
 const started = performance.now();
 const { returnCode } = await startFuzzing(options);
-const { stats } = (await import(targetUrl)) as { stats: { summary(): RunSummary } };
+const { stats } = (await import(targetUrl)) as {
+  stats: { summary(): RunSummary; slowestInput: Buffer | undefined };
+};
+const slowestInput = join(work, 'slowest-input');
+if (stats.slowestInput) writeFileSync(slowestInput, stats.slowestInput);
 const summary = {
   target,
   ...stats.summary(),
+  slowestInput,
   seconds: Math.round((performance.now() - started) / 1000),
   seeds: seeded,
   regressions: replayed,

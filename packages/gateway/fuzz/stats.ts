@@ -17,8 +17,10 @@ export class ExecStats {
   private count = 0;
   private slowest = 0;
   private slowestBytes = 0;
+  /** A copy of the slowest input so far, to replay it on its own. */
+  slowestInput: Buffer | undefined;
 
-  record(microseconds: number, bytes: number): void {
+  record(microseconds: number, input: Uint8Array): void {
     if (this.count === this.durations.length) {
       const grown = new Float64Array(this.durations.length * 2);
       grown.set(this.durations);
@@ -27,7 +29,8 @@ export class ExecStats {
     this.durations[this.count++] = microseconds;
     if (microseconds > this.slowest) {
       this.slowest = microseconds;
-      this.slowestBytes = bytes;
+      this.slowestBytes = input.length;
+      this.slowestInput = Buffer.from(input);
     }
   }
 

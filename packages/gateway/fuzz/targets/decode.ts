@@ -49,6 +49,6 @@ export function fuzz(data: Buffer): void {
   try {
     check(data);
   } finally {
-    stats.record((performance.now() - started) * 1000, data.length);
+    stats.record((performance.now() - started) * 1000, data);
   }
 }
