@@ -70,11 +70,8 @@ export {
   encodeMetricsResponse,
   encodeTraceResponse,
 } from './proto/response.ts';
-export {
-  decodeLogsRequestJson,
-  decodeMetricsRequestJson,
-  decodeTraceRequestJson,
-} from './json/decode.ts';
+export { decodeLogsRequestJson, decodeTraceRequestJson } from './json/decode.ts';
+export { decodeMetricsRequestJson } from './json/metrics-decode.ts';
 export {
   encodeLogsRequestJson,
   encodeMetricsRequestJson,
