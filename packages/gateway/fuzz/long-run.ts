@@ -2,9 +2,9 @@
 // the HTTP request path (a loopback round trip each), bounded in time; with --write, the figures
 // go into the gateway README's fuzzing section. Exit 1 on any finding.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeReadmeSection } from '../../../scripts/readme-section.ts';
 import type { RunSummary } from './stats.ts';
 
@@ -48,11 +48,14 @@ for (const { target, runs, seconds } of PLAN) {
       String(seconds),
       '--report',
       report,
+      '--keep',
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const summary = JSON.parse(readFileSync(report, 'utf8')) as Summary;
   summary.replayedUs = replay(target, summary.slowestInput);
+  if (summary.findings.length === 0)
+    rmSync(dirname(summary.slowestInput), { recursive: true, force: true });
   summaries.push(summary);
 }
 

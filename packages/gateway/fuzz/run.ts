@@ -1,13 +1,14 @@
 // Runs one fuzz target under Jazzer.js (libFuzzer, coverage-guided) on the built gateway and codec.
 //
-//   node fuzz/run.ts <decode|http-request> [--runs N] [--seconds S] [--corpus DIR] [--report FILE]
+//   node fuzz/run.ts <decode|http-request> [--runs N] [--seconds S] [--corpus DIR] [--report FILE] [--keep]
 //
 // Seeds (fuzz/seeds.ts) and the committed regression inputs (fuzz/regressions/<target>/) are run
 // first, then mutated inputs until --runs or --seconds. A finding (exit 77) or a timeout (70)
 // leaves its input under the run's artifact directory, named in the output; copy it into
-// fuzz/regressions/<target>/ once fixed. Prints and optionally writes the run's summary as JSON,
-// and keeps the slowest input (`slowestInput` in the summary) for fuzz/replay.ts.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+// fuzz/regressions/<target>/ once fixed. Prints and optionally writes the run's summary as JSON.
+// The run's directory (corpus, artifacts, the slowest input for fuzz/replay.ts) is removed after
+// a clean run unless --keep is given; after a finding it is kept and named.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,7 @@ const { values, positionals } = parseArgs({
     seconds: { type: 'string' },
     corpus: { type: 'string' },
     report: { type: 'string' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const target = positionals[0] as Target | undefined;
@@ -97,4 +99,7 @@ const summary = {
 };
 console.log(`fuzz summary ${JSON.stringify(summary)}`);
 if (values.report) writeFileSync(values.report, `${JSON.stringify(summary, null, 2)}\n`);
+if (summary.findings.length > 0 || Number(returnCode) !== 0)
+  console.error(`fuzz: findings and the run's inputs are kept in ${work}`);
+else if (!values.keep) rmSync(work, { recursive: true, force: true });
 process.exit(Number(returnCode));
