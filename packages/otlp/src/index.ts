@@ -80,3 +80,24 @@ export {
 } from './json/encode.ts';
 export type { PartialSuccess } from './transport.ts';
 export { decodePartialSuccess, isRetryableHttpStatus, parseRetryAfter } from './transport.ts';
+export type { SpanVisitor } from './walk/traces.ts';
+export { countSpans, forEachSpan, partitionSpans, retainSpans } from './walk/traces.ts';
+export type { DataPoint, DataPointVisitor, MetricVisitor } from './walk/metrics.ts';
+export {
+  countDataPoints,
+  dataPointsOf,
+  forEachDataPoint,
+  forEachMetric,
+  partitionDataPoints,
+  retainDataPoints,
+  retainMetrics,
+} from './walk/metrics.ts';
+export type { LogRecordVisitor } from './walk/logs.ts';
+export {
+  countLogRecords,
+  forEachLogRecord,
+  partitionLogRecords,
+  retainLogRecords,
+} from './walk/logs.ts';
+export type { AnyExportRequest, ResourceHolder } from './walk/resources.ts';
+export { forEachResource, resourcesOf } from './walk/resources.ts';
