@@ -4,7 +4,7 @@ import type { EncodedBatch } from './encoded-batch.ts';
 import type { MemoryBudget } from './memory/guard.ts';
 import type { BatchConsumer } from './pipeline/consumer.ts';
 import type { Delivery } from './pipeline/delivery.ts';
-import type { Batch, Signal } from './signal.ts';
+import type { Batch, RequestContext, Signal } from './signal.ts';
 import type { GatewayMetrics } from './telemetry/metrics.ts';
 
 /**
@@ -81,7 +81,8 @@ export const UNCHANGED: unique symbol = Symbol('unchanged');
  * the next stage itself: the shared wrapper (`ProcessorStage`) forwards, counts and maps errors.
  */
 export interface Processor extends Lifecycle {
-  process(batch: Batch): Batch | typeof DROP | typeof UNCHANGED;
+  /** `context` is the batch's own (`batch.context`): the receiver, tenant and passed-on headers. */
+  process(batch: Batch, context: RequestContext): Batch | typeof DROP | typeof UNCHANGED;
 }
 
 export interface ProcessorFactory<C = unknown> {

@@ -3,14 +3,19 @@ import { decodeTraceRequest } from '@org/otlp';
 import { describe, expect, it } from 'vitest';
 import { traceRequestBytes } from '../test-support/spans.ts';
 import { EncodedBatch } from './encoded-batch.ts';
-import { batchOf } from './signal.ts';
+import { batchOf, contextOf } from './signal.ts';
 
 describe('EncodedBatch', () => {
   it('merged encodings decode as one request holding every resource, in order', () => {
-    const a = batchOf('traces', decodeTraceRequest(traceRequestBytes(['1', '2'], undefined, 'a')));
+    const a = batchOf(
+      'traces',
+      decodeTraceRequest(traceRequestBytes(['1', '2'], undefined, 'a')),
+      contextOf('test'),
+    );
     const b = batchOf(
       'traces',
       decodeTraceRequest(traceRequestBytes(['1', '2', '3'], undefined, 'b')),
+      contextOf('test'),
     );
     const merged = new EncodedBatch('traces');
     merged.append(EncodedBatch.of(a));
@@ -29,7 +34,7 @@ describe('EncodedBatch', () => {
 
   it('reuses the bytes a batch arrived in, and encodes when they were cleared', () => {
     const wire = traceRequestBytes(['1']);
-    const batch = batchOf('traces', decodeTraceRequest(wire));
+    const batch = batchOf('traces', decodeTraceRequest(wire), contextOf('test'));
     batch.wire = wire;
     expect(EncodedBatch.of(batch).body()).toBe(wire);
     batch.request.resourceSpans[0]!.schemaUrl = 'changed';

@@ -1,4 +1,4 @@
-import type { Batch, RequestOf, Signal } from './signal.ts';
+import type { BatchOf, RequestOf, Signal } from './signal.ts';
 import { codecs } from './signal.ts';
 
 /** Decoding depth for data a receiver already validated (receivers enforce their own limit). */
@@ -25,7 +25,7 @@ export class EncodedBatch<S extends Signal = Signal> {
   }
 
   /** Encodes a pipeline batch, reusing the bytes it arrived in when nothing changed them. */
-  static of<S extends Signal>(batch: Batch<S>): EncodedBatch<S> {
+  static of<S extends Signal>(batch: BatchOf<S>): EncodedBatch<S> {
     const bytes = batch.wire ?? codecs[batch.signal].encode(batch.request);
     return new EncodedBatch(batch.signal, [bytes], batch.items);
   }

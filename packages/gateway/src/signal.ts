@@ -5,6 +5,9 @@ import type {
   ExportTraceServiceRequest,
 } from '@org/otlp';
 import {
+  countDataPoints,
+  countLogRecords,
+  countSpans,
   decodeLogsRequest,
   decodeLogsRequestJson,
   decodeMetricsRequest,
@@ -29,16 +32,35 @@ export interface RequestOf {
   logs: ExportLogsServiceRequest;
 }
 
+/** What a request arrived with; every processor and connector gets it with the batch. */
+export interface RequestContext {
+  /** The receiver the request came through (`type` or `type/name`). */
+  readonly receiver: string;
+  /** The authenticated tenant, when the receiver authenticates. */
+  readonly tenant: string | undefined;
+  /**
+   * The request headers (HTTP) or metadata (gRPC) the receiver was told to pass on
+   * (`metadata_headers`), by lowercase name; credentials are never among them.
+   */
+  readonly headers: ReadonlyMap<string, string>;
+}
+
+/** A context with nothing but the receiver, for batches made inside the gateway and in tests. */
+export const contextOf = (receiver: string): RequestContext => ({
+  receiver,
+  tenant: undefined,
+  headers: new Map(),
+});
+
 /**
- * The unit that flows through a pipeline: one decoded OTLP request of one signal. `items` is the
+ * The unit that flows through a pipeline: one decoded OTLP request of signal `S`. `items` is the
  * count of spans, data points or log records, kept current by whoever changes the request.
  */
-export interface Batch<S extends Signal = Signal> {
+export interface BatchOf<S extends Signal> {
   readonly signal: S;
   request: RequestOf[S];
   items: number;
-  /** Set by an authenticating receiver; processors may route on it. */
-  tenant?: string | undefined;
+  readonly context: RequestContext;
   /**
    * The protobuf encoding of `request` exactly as it stands, when known (a receiver sets it to
    * the bytes it decoded when it changed nothing), so an unchanged request is never re-encoded.
@@ -46,6 +68,9 @@ export interface Batch<S extends Signal = Signal> {
    */
   wire?: Uint8Array | undefined;
 }
+
+/** A batch of any signal; `switch (batch.signal)` narrows `request`. */
+export type Batch = { [S in Signal]: BatchOf<S> }[Signal];
 
 /** Per-signal codec entry points and the names OTLP uses for them. */
 export interface SignalCodec<S extends Signal> {
@@ -68,11 +93,7 @@ export const codecs: { [S in Signal]: SignalCodec<S> } = {
     decodeJson: decodeTraceRequestJson,
     encode: encodeTraceRequest,
     encodeJson: encodeTraceRequestJson,
-    count: (r) => {
-      let n = 0;
-      for (const rs of r.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
-      return n;
-    },
+    count: countSpans,
   },
   metrics: {
     path: '/v1/metrics',
@@ -82,16 +103,7 @@ export const codecs: { [S in Signal]: SignalCodec<S> } = {
     decodeJson: decodeMetricsRequestJson,
     encode: encodeMetricsRequest,
     encodeJson: encodeMetricsRequestJson,
-    count: (r) => {
-      let n = 0;
-      for (const rm of r.resourceMetrics)
-        for (const sm of rm.scopeMetrics)
-          for (const m of sm.metrics) {
-            const data = m.gauge ?? m.sum ?? m.histogram ?? m.exponentialHistogram ?? m.summary;
-            n += data ? data.dataPoints.length : 0;
-          }
-      return n;
-    },
+    count: countDataPoints,
   },
   logs: {
     path: '/v1/logs',
@@ -101,11 +113,7 @@ export const codecs: { [S in Signal]: SignalCodec<S> } = {
     decodeJson: decodeLogsRequestJson,
     encode: encodeLogsRequest,
     encodeJson: encodeLogsRequestJson,
-    count: (r) => {
-      let n = 0;
-      for (const rl of r.resourceLogs) for (const sl of rl.scopeLogs) n += sl.logRecords.length;
-      return n;
-    },
+    count: countLogRecords,
   },
 };
 
@@ -113,7 +121,7 @@ export const codecs: { [S in Signal]: SignalCodec<S> } = {
 export function batchOf<S extends Signal>(
   signal: S,
   request: RequestOf[S],
-  tenant?: string,
-): Batch<S> {
-  return { signal, request, items: codecs[signal].count(request), tenant };
+  context: RequestContext,
+): BatchOf<S> {
+  return { signal, request, items: codecs[signal].count(request), context };
 }

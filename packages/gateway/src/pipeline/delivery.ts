@@ -36,13 +36,14 @@ export class Delivery {
 
 /** A copy of `batch` that shares nothing with it, decoded from its encoding. */
 export function copyBatch(batch: Batch, bytes: Uint8Array): Batch {
+  // One object literal for the three signals: the signal and its request always match here.
   return {
     signal: batch.signal,
     request: codecs[batch.signal].decode(bytes, { maxDepth: TRUSTED_DEPTH }),
     items: batch.items,
-    tenant: batch.tenant,
+    context: batch.context,
     wire: bytes,
-  };
+  } as Batch;
 }
 
 /**

@@ -9,8 +9,8 @@ import type { Exporter, Processor, Settings } from '../component.ts';
 import { DROP, UNCHANGED } from '../component.ts';
 import { forwardConnectorFactory } from '../connectors/forward/factory.ts';
 import type { EncodedBatch } from '../encoded-batch.ts';
-import type { Batch } from '../signal.ts';
-import { batchOf } from '../signal.ts';
+import type { BatchOf } from '../signal.ts';
+import { batchOf, contextOf } from '../signal.ts';
 import { GatewayMetrics } from '../telemetry/metrics.ts';
 import type { PipelineSpec } from './graph.ts';
 import { buildGraph } from './graph.ts';
@@ -42,7 +42,7 @@ class MemoryExporter implements Exporter {
   }
 }
 
-type Behaviour = (batch: Batch<'traces'>) => ReturnType<Processor['process']>;
+type Behaviour = (batch: BatchOf<'traces'>) => ReturnType<Processor['process']>;
 
 /** Test processors by id prefix; each records the request objects it was given. */
 const behaviours: Record<string, { mutates: boolean; run: Behaviour }> = {
@@ -101,7 +101,8 @@ function harness(specs: Record<string, PipelineSpec>, connectors: string[] = [])
         const processor: Processor = {
           process: (batch) => {
             seen.get(key)!.push(batch.request);
-            return behaviour.run(batch as Batch<'traces'>);
+            if (batch.signal !== 'traces') throw new Error('these tests send traces');
+            return behaviour.run(batch);
           },
           start: () => Promise.resolve(),
           shutdown: () => Promise.resolve(),
@@ -114,7 +115,7 @@ function harness(specs: Record<string, PipelineSpec>, connectors: string[] = [])
   );
   const received = (names: string[]) => {
     const bytes = traceRequestBytes(names);
-    const batch = batchOf('traces', decodeTraceRequest(bytes));
+    const batch = batchOf('traces', decodeTraceRequest(bytes), contextOf('test'));
     batch.wire = bytes;
     return batch;
   };

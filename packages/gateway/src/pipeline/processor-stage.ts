@@ -44,7 +44,7 @@ export class ProcessorStage {
     const labels = { processor: this.id, pipeline: this.pipeline, signal: batch.signal };
     let out: ReturnType<Processor['process']>;
     try {
-      out = this.processor.process(batch);
+      out = this.processor.process(batch, batch.context);
     } catch (error) {
       this.settings.metrics.processorErrors.inc(labels);
       const now = performance.now();

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { KeyValue } from '@org/otlp';
+import { forEachResource } from '@org/otlp';
 import type { Batch } from '../signal.ts';
 
 export const authConfigSchema = z
@@ -83,20 +83,12 @@ export class Authenticator {
   }
 }
 
-/** Stamps the tenant on the batch and on every resource, replacing any client-sent value. */
+/** Stamps the tenant on every resource of the batch, replacing any client-sent value. */
 export function applyTenant(batch: Batch, tenant: string): void {
-  batch.tenant = tenant;
   batch.wire = undefined;
-  const request = batch.request as unknown as Record<
-    string,
-    | { resource?: { attributes: KeyValue[]; droppedAttributesCount: number; entityRefs: [] } }[]
-    | undefined
-  >;
-  const containers = request.resourceSpans ?? request.resourceMetrics ?? request.resourceLogs ?? [];
-  for (const container of containers) {
-    container.resource ??= { attributes: [], droppedAttributesCount: 0, entityRefs: [] };
-    const attributes = container.resource.attributes.filter((a) => a.key !== TENANT_ATTRIBUTE);
+  forEachResource(batch.request, (resource) => {
+    const attributes = resource.attributes.filter((a) => a.key !== TENANT_ATTRIBUTE);
     attributes.push({ key: TENANT_ATTRIBUTE, value: { stringValue: tenant } });
-    container.resource.attributes = attributes;
-  }
+    resource.attributes = attributes;
+  });
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { traceRequestBytes } from '../../test-support/spans.ts';
 import type { Settings } from '../component.ts';
 import type { BatchConsumer } from '../pipeline/consumer.ts';
+import { contextOf } from '../signal.ts';
 import { GatewayMetrics } from '../telemetry/metrics.ts';
 import { ingest } from './ingest.ts';
 import { DEFAULT_DECODE_LIMITS, decodeCostBytes, decodeOptions } from './limits.ts';
@@ -39,10 +40,34 @@ describe('ingest', () => {
   it('reserves the decode cost before decoding and releases it once the batch is queued', () => {
     const { settings, memory } = settingsWith(Infinity);
     const body = traceRequestBytes(['a', 'b']);
-    const outcome = ingest(settings, accepting, 'traces', body, 'proto', options, undefined);
+    const outcome = ingest(
+      settings,
+      accepting,
+      'traces',
+      body,
+      'proto',
+      options,
+      contextOf('otlp_http'),
+    );
     expect(outcome).toEqual({ kind: 'accepted', rejected: 0, message: '' });
     expect(memory.largest).toBe(decodeCostBytes(body.length, false, options.limits));
     expect(memory.held).toBe(0);
+  });
+
+  it('hands the pipelines the batch with its request context', () => {
+    const { settings } = settingsWith(Infinity);
+    const seen: unknown[] = [];
+    const context = { receiver: 'otlp_http', tenant: 'acme', headers: new Map([['x-team', 'a']]) };
+    ingest(
+      settings,
+      { precheck: () => undefined, accept: (batch) => void seen.push(batch.context) },
+      'traces',
+      traceRequestBytes(['a']),
+      'proto',
+      options,
+      context,
+    );
+    expect(seen).toEqual([context]);
   });
 
   it('refuses as retryable when the decode would not fit, before decoding anything', () => {
@@ -50,7 +75,15 @@ describe('ingest', () => {
     const { settings, memory } = settingsWith(
       decodeCostBytes(body.length, false, options.limits) - 1,
     );
-    const outcome = ingest(settings, accepting, 'traces', body, 'proto', options, undefined);
+    const outcome = ingest(
+      settings,
+      accepting,
+      'traces',
+      body,
+      'proto',
+      options,
+      contextOf('otlp_http'),
+    );
     expect(outcome).toEqual({ kind: 'refused', refusal: { retryable: true, reason: 'memory' } });
     expect(memory.held).toBe(0);
   });
@@ -64,7 +97,7 @@ describe('ingest', () => {
       Uint8Array.from([0x0a, 0xff]),
       'proto',
       options,
-      undefined,
+      contextOf('otlp_http'),
     );
     expect(outcome.kind).toBe('bad_data');
     expect(memory.held).toBe(0);

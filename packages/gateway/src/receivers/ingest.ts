@@ -2,7 +2,7 @@ import type { DecodeOptions } from '@org/otlp';
 import { OtlpDecodeError } from '@org/otlp';
 import type { Settings } from '../component.ts';
 import type { BatchConsumer, Refusal } from '../pipeline/consumer.ts';
-import type { RequestOf, Signal } from '../signal.ts';
+import type { Batch, RequestContext, Signal } from '../signal.ts';
 import { batchOf, codecs } from '../signal.ts';
 import { applyTenant } from './auth.ts';
 import type { DecodeRejection } from './limits.ts';
@@ -31,41 +31,59 @@ export function ingest(
   body: Uint8Array,
   encoding: 'proto' | 'json',
   options: DecodeOptions,
-  tenant: string | undefined,
+  context: RequestContext,
 ): IngestOutcome {
-  const codec = codecs[signal];
   // The decoded batch is memory in flight: reserved before it exists, given back once queued.
   const cost = decodeCostBytes(body.length, encoding === 'json', options.limits);
   if (!settings.memory.reserve(cost))
     return { kind: 'refused', refusal: { retryable: true, reason: 'memory' } };
   try {
-    let request;
+    let batch: Batch;
     try {
-      request =
-        encoding === 'proto' ? codec.decode(body, options) : codec.decodeJson(body, options);
+      batch = decodeBatch(signal, body, encoding === 'json', options, context);
     } catch (error) {
       if (!(error instanceof OtlpDecodeError)) throw error;
       const what = encoding === 'proto' ? 'OTLP protobuf' : 'OTLP JSON';
       return { kind: 'bad_data', rejection: decodeRejection(error, what) };
     }
-    return accept(settings, next, signal, request, encoding === 'proto' ? body : undefined, tenant);
+    if (encoding === 'proto') batch.wire = body;
+    return accept(settings, next, batch);
   } finally {
     settings.memory.release(cost);
   }
 }
 
-function accept<S extends Signal>(
-  settings: Settings,
-  next: BatchConsumer,
-  signal: S,
-  request: RequestOf[S],
-  wire: Uint8Array | undefined,
-  tenant: string | undefined,
-): IngestOutcome {
-  const batch = batchOf(signal, request);
-  batch.wire = wire;
+/** Decodes a request body into the batch of its signal. */
+function decodeBatch(
+  signal: Signal,
+  body: Uint8Array,
+  json: boolean,
+  options: DecodeOptions,
+  context: RequestContext,
+): Batch {
+  switch (signal) {
+    case 'traces': {
+      const codec = codecs.traces;
+      const request = json ? codec.decodeJson(body, options) : codec.decode(body, options);
+      return batchOf(signal, request, context);
+    }
+    case 'metrics': {
+      const codec = codecs.metrics;
+      const request = json ? codec.decodeJson(body, options) : codec.decode(body, options);
+      return batchOf(signal, request, context);
+    }
+    case 'logs': {
+      const codec = codecs.logs;
+      const request = json ? codec.decodeJson(body, options) : codec.decode(body, options);
+      return batchOf(signal, request, context);
+    }
+  }
+}
+
+function accept(settings: Settings, next: BatchConsumer, batch: Batch): IngestOutcome {
+  const { tenant } = batch.context;
   if (tenant !== undefined) applyTenant(batch, tenant);
-  const labels = { receiver: settings.id, signal };
+  const labels = { receiver: settings.id, signal: batch.signal };
   settings.metrics.receiverReceived.inc(labels, batch.items);
   const { rejected, message } = rejectInvalid(batch);
   const items = batch.items; // the pipelines may change the batch

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { RefusalReason } from './reasons.ts';
-import type { DecodeLimits, DecodeOptions, LimitName, OtlpDecodeError } from '@org/otlp';
+import type {
+  DecodeLimits,
+  DecodeOptions,
+  LimitName,
+  OtlpDecodeError,
+  OtlpErrorCode,
+} from '@org/otlp';
 
 const count = (fallback: number, description: string) =>
   z.number().int().positive().default(fallback).describe(description);
@@ -98,6 +104,8 @@ export interface DecodeRejection {
   /** Over a request-wide limit (HTTP 413); otherwise the data is invalid (HTTP 400). */
   tooLarge: boolean;
   message: string;
+  /** The codec's error code (`INTERNAL` would be a fault of the codec, never of the input). */
+  code: OtlpErrorCode;
 }
 
 export function decodeRejection(error: OtlpDecodeError, what: string): DecodeRejection {
@@ -106,7 +114,13 @@ export function decodeRejection(error: OtlpDecodeError, what: string): DecodeRej
       reason: `limit_${error.limit}`,
       tooLarge: !RECORD_LIMITS.has(error.limit),
       message: `request over a decode limit: ${String(error)}`,
+      code: error.code,
     };
   }
-  return { reason: 'invalid', tooLarge: false, message: `invalid ${what}: ${String(error)}` };
+  return {
+    reason: 'invalid',
+    tooLarge: false,
+    message: `invalid ${what}: ${String(error)}`,
+    code: error.code,
+  };
 }

@@ -1,26 +1,19 @@
 import type { Exporter, ExporterFactory, Settings } from '../../component.ts';
 import type { EncodedBatch } from '../../encoded-batch.ts';
-import type { RequestOf } from '../../signal.ts';
+import { resourcesOf } from '@org/otlp';
+import type { RequestOf, Signal } from '../../signal.ts';
 import { SIGNALS, codecs } from '../../signal.ts';
 import { QueuedExporter, batchConfigSchema } from '../queued-exporter.ts';
 import { retryConfigSchema } from '../retry.ts';
 import type { DebugExporterConfig } from './config.ts';
 import { debugExporterConfigSchema } from './config.ts';
 
-type ResourceEntry = {
-  resource?: { attributes: { key: string; value?: { stringValue?: string } }[] };
-};
-
 /** Resource service names in a batch, for the summary line. */
-function services(decoded: RequestOf[keyof RequestOf]): string[] {
-  const request = decoded as unknown as Record<string, ResourceEntry[] | undefined>;
-  const list: ResourceEntry[] =
-    request.resourceSpans ?? request.resourceMetrics ?? request.resourceLogs ?? [];
+function services(request: RequestOf[Signal]): string[] {
   const names = new Set<string>();
-  for (const entry of list) {
-    const name = entry.resource?.attributes.find((a) => a.key === 'service.name')?.value
-      ?.stringValue;
-    if (name) names.add(name);
+  for (const { resource } of resourcesOf(request)) {
+    const value = resource?.attributes.find((a) => a.key === 'service.name')?.value;
+    if (value && 'stringValue' in value && value.stringValue) names.add(value.stringValue);
   }
   return [...names];
 }

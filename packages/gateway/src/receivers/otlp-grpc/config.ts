@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { tlsServerConfigSchema } from '../../tls/config.ts';
 import { authConfigSchema } from '../auth.ts';
 import { decodeLimitsSchema } from '../limits.ts';
+import { metadataHeadersSchema, refineMetadataHeaders } from '../metadata.ts';
 import { hostPort, maxDepth } from '../otlp-http/config.ts';
 
 export const otlpGrpcReceiverConfigSchema = z
@@ -16,6 +17,7 @@ export const otlpGrpcReceiverConfigSchema = z
       .describe('Largest message accepted (RESOURCE_EXHAUSTED above it).'),
     max_depth: maxDepth,
     limits: decodeLimitsSchema,
+    metadata_headers: metadataHeadersSchema,
     tls: tlsServerConfigSchema,
     auth: authConfigSchema,
     retry_after_s: z
@@ -25,6 +27,7 @@ export const otlpGrpcReceiverConfigSchema = z
       .default(2)
       .describe('RetryInfo delay sent with UNAVAILABLE when saturated.'),
   })
+  .superRefine(refineMetadataHeaders)
   .describe('OTLP/gRPC receiver: the Trace, Metrics and Logs Export services.');
 
 export type OtlpGrpcReceiverConfig = z.infer<typeof otlpGrpcReceiverConfigSchema>;

@@ -10,6 +10,7 @@ import { Authenticator } from '../auth.ts';
 import { ingest } from '../ingest.ts';
 import type { RefusalReason } from '../reasons.ts';
 import { decodeOptions } from '../limits.ts';
+import { requestContext } from '../metadata.ts';
 import type { OtlpGrpcReceiverConfig } from './config.ts';
 import { EXPORT_METHODS, passThrough } from '../../grpc/methods.ts';
 import { retryInfoMetadata } from '../../grpc/status.ts';
@@ -108,7 +109,13 @@ export class OtlpGrpcReceiver implements Lifecycle {
       return this.refuse(signal, { retryable: true, reason: 'memory' }, callback);
     let outcome;
     try {
-      outcome = ingest(this.settings, this.next, signal, body, 'proto', this.decode, tenant);
+      const context = requestContext(
+        this.settings.id,
+        tenant,
+        this.config.metadata_headers,
+        header,
+      );
+      outcome = ingest(this.settings, this.next, signal, body, 'proto', this.decode, context);
     } finally {
       memory.release(body.length);
     }

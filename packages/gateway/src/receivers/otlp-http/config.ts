@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { tlsServerConfigSchema } from '../../tls/config.ts';
 import { authConfigSchema } from '../auth.ts';
 import { decodeLimitsSchema } from '../limits.ts';
+import { metadataHeadersSchema, refineMetadataHeaders } from '../metadata.ts';
 
 export const hostPort = z
   .string()
@@ -34,6 +35,7 @@ export const otlpHttpReceiverConfigSchema = z
       .describe('Largest request body accepted, measured after decompression (413 above it).'),
     max_depth: maxDepth,
     limits: decodeLimitsSchema,
+    metadata_headers: metadataHeadersSchema,
     tls: tlsServerConfigSchema,
     auth: authConfigSchema,
     retry_after_s: z
@@ -43,6 +45,7 @@ export const otlpHttpReceiverConfigSchema = z
       .default(2)
       .describe('Retry-After sent with 503 when saturated.'),
   })
+  .superRefine(refineMetadataHeaders)
   .describe('OTLP/HTTP receiver: POST /v1/traces, /v1/metrics, /v1/logs, protobuf and JSON.');
 
 export type OtlpHttpReceiverConfig = z.infer<typeof otlpHttpReceiverConfigSchema>;

@@ -4,13 +4,14 @@ import { createServer as createTlsServer } from 'node:https';
 import type { DecodeOptions } from '@org/otlp';
 import type { Lifecycle, Settings } from '../../component.ts';
 import type { BatchConsumer, Refusal } from '../../pipeline/consumer.ts';
-import type { Signal } from '../../signal.ts';
+import type { RequestContext, Signal } from '../../signal.ts';
 import { RateLimitedLog } from '../../telemetry/rate-limited-log.ts';
 import { serverTls } from '../../tls/config.ts';
 import { Authenticator } from '../auth.ts';
 import { ingest } from '../ingest.ts';
 import type { RefusalReason } from '../reasons.ts';
 import { decodeOptions } from '../limits.ts';
+import { requestContext } from '../metadata.ts';
 import type { Body } from './body.ts';
 import {
   BadBodyEncoding,
@@ -193,8 +194,17 @@ export class OtlpHttpReceiver implements Lifecycle {
     } catch (error) {
       return this.answerUnread(req, res, signal, encoding, error);
     }
+    const context = requestContext(
+      this.settings.id,
+      tenant,
+      this.config.metadata_headers,
+      (name) => {
+        const value = req.headers[name];
+        return Array.isArray(value) ? value.join(', ') : value;
+      },
+    );
     try {
-      this.answer(res, signal, encoding, body.bytes, tenant);
+      this.answer(res, signal, encoding, body.bytes, context);
     } finally {
       this.settings.memory.release(body.reserved);
     }
@@ -235,9 +245,9 @@ export class OtlpHttpReceiver implements Lifecycle {
     signal: Signal,
     encoding: BodyEncoding,
     body: Buffer,
-    tenant: string | undefined,
+    context: RequestContext,
   ): void {
-    const outcome = ingest(this.settings, this.next, signal, body, encoding, this.decode, tenant);
+    const outcome = ingest(this.settings, this.next, signal, body, encoding, this.decode, context);
     switch (outcome.kind) {
       case 'accepted':
         return this.reply(
