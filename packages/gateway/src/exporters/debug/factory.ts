@@ -1,48 +1,8 @@
-import type { Exporter, ExporterFactory, Settings } from '../../component.ts';
-import type { EncodedBatch } from '../../encoded-batch.ts';
-import { resourcesOf } from '@org/otlp';
-import type { RequestOf, Signal } from '../../signal.ts';
-import { SIGNALS, codecs } from '../../signal.ts';
-import { QueuedExporter, batchConfigSchema } from '../queued-exporter.ts';
-import { retryConfigSchema } from '../retry.ts';
+import type { ExporterFactory } from '../../component.ts';
+import { SIGNALS } from '../../signal.ts';
 import type { DebugExporterConfig } from './config.ts';
 import { debugExporterConfigSchema } from './config.ts';
-
-/** Resource service names in a batch, for the summary line. */
-function services(request: RequestOf[Signal]): string[] {
-  const names = new Set<string>();
-  for (const { resource } of resourcesOf(request)) {
-    const value = resource?.attributes.find((a) => a.key === 'service.name')?.value;
-    if (value && 'stringValue' in value && value.stringValue) names.add(value.stringValue);
-  }
-  return [...names];
-}
-
-/** One stdout line per batch (never per item): counts, or the batch itself in detailed mode. */
-function createDebugExporter(settings: Settings, config: DebugExporterConfig): Exporter {
-  const write = (batch: EncodedBatch) => {
-    const line =
-      config.verbosity === 'detailed'
-        ? `{"exporter":${JSON.stringify(settings.id)},"signal":"${batch.signal}","request":${batch.json()}}`
-        : JSON.stringify({
-            exporter: settings.id,
-            signal: batch.signal,
-            [codecs[batch.signal].itemName.replace(' ', '_')]: batch.items,
-            services: services(batch.decode()),
-          });
-    process.stdout.write(`${line}\n`);
-    return Promise.resolve({ ok: true as const });
-  };
-  return new QueuedExporter(
-    settings,
-    {
-      queue: { capacity: 1000, max_size_mib: 16, consumers: 1, on_full: 'drop' },
-      batch: { ...batchConfigSchema.parse(undefined), timeout_ms: 1000 },
-      retry: retryConfigSchema.parse(undefined),
-    },
-    write,
-  );
-}
+import { createDebugExporter } from './exporter.ts';
 
 export const debugExporterFactory: ExporterFactory<DebugExporterConfig> = {
   kind: 'exporter',

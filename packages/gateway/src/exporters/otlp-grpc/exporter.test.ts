@@ -12,7 +12,7 @@ import { sampleValue, scrapeMetrics } from '../../../test-support/prometheus.ts'
 import { traceRequestBytes } from '../../../test-support/spans.ts';
 import { until } from '../../../test-support/wait.ts';
 import { retryInfoMetadata } from '../../grpc/status.ts';
-import { classifyGrpcError } from './factory.ts';
+import { classifyGrpcError } from './exporter.ts';
 
 const tls = (name: string) => join(import.meta.dirname, '..', '..', '..', 'testdata', 'tls', name);
 
