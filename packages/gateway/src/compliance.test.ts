@@ -36,6 +36,9 @@ const ENV = {
   COPY_URL: 'http://127.0.0.1:9',
 };
 
+// What the testdata configs take from the environment when components are created.
+Object.assign(process.env, { DEPLOY_ENV: 'test', ENRICH_HASH_KEY: 'compliance-hash-key' });
+
 const settings = (id: string): Settings => ({
   id,
   logger: pino({ level: 'silent' }),

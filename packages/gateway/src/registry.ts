@@ -9,6 +9,7 @@ import { debugExporterFactory } from './exporters/debug/factory.ts';
 import { fileExporterFactory } from './exporters/file/factory.ts';
 import { otlpGrpcExporterFactory } from './exporters/otlp-grpc/factory.ts';
 import { otlpHttpExporterFactory } from './exporters/otlp-http/factory.ts';
+import { enrichProcessorFactory } from './processors/enrich/factory.ts';
 import { otlpGrpcReceiverFactory } from './receivers/otlp-grpc/factory.ts';
 import { otlpHttpReceiverFactory } from './receivers/otlp-http/factory.ts';
 
@@ -21,7 +22,7 @@ export const receiverFactories = byType<ReceiverFactory>([
   otlpGrpcReceiverFactory,
 ]);
 
-export const processorFactories = byType<ProcessorFactory>([]);
+export const processorFactories = byType<ProcessorFactory>([enrichProcessorFactory]);
 
 export const exporterFactories = byType<ExporterFactory>([
   otlpHttpExporterFactory,

@@ -1,5 +1,34 @@
 // Trace requests for the gateway tests: one span per name, valid ids unless told otherwise.
+import type { Span } from '@org/otlp';
 import { encodeTraceRequest } from '@org/otlp';
+
+/** A span named `name` with valid ids (the `index`th span of a trace) and nothing else set. */
+export function span(
+  name: string,
+  index = 0,
+  traceId: Uint8Array = Uint8Array.from({ length: 16 }, (_, i) => i + 1),
+  over: Partial<Span> = {},
+): Span {
+  return {
+    traceId,
+    spanId: Uint8Array.from({ length: 8 }, (_, j) => ((j + 1 + index) % 255) + 1),
+    traceState: '',
+    parentSpanId: new Uint8Array(0),
+    flags: 0,
+    name,
+    kind: 1,
+    startTimeUnixNano: 1n,
+    endTimeUnixNano: 2n,
+    attributes: [],
+    droppedAttributesCount: 0,
+    events: [],
+    droppedEventsCount: 0,
+    links: [],
+    droppedLinksCount: 0,
+    status: undefined,
+    ...over,
+  };
+}
 
 export function traceRequestBytes(
   names: string[],
@@ -19,24 +48,7 @@ export function traceRequestBytes(
           {
             scope: undefined,
             schemaUrl: '',
-            spans: names.map((name, i) => ({
-              traceId,
-              spanId: Uint8Array.from({ length: 8 }, (_, j) => j + 1 + i),
-              traceState: '',
-              parentSpanId: new Uint8Array(0),
-              flags: 0,
-              name,
-              kind: 1,
-              startTimeUnixNano: 1n,
-              endTimeUnixNano: 2n,
-              attributes: [],
-              droppedAttributesCount: 0,
-              events: [],
-              droppedEventsCount: 0,
-              links: [],
-              droppedLinksCount: 0,
-              status: undefined,
-            })),
+            spans: names.map((name, i) => span(name, i, traceId)),
           },
         ],
       },

@@ -62,6 +62,14 @@ const cell = (value: unknown) => (value === undefined ? '' : `\`${JSON.stringify
 function rows(properties: Record<string, JsonProperty>, prefix: string): string[] {
   return Object.entries(properties).flatMap(([key, property]) => {
     const path = `${prefix}${key}`;
+    const items = property.type === 'array' ? property.items?.properties : undefined;
+    if (items) {
+      const description = (property.description ?? '').replace(/\|/g, '\\|');
+      return [
+        `| \`${path}\` | list | ${cell(property.default)} | ${description} |`,
+        ...rows(items, `${path}[].`),
+      ];
+    }
     const object = property.properties ?? property.anyOf?.find((p) => p.properties)?.properties;
     if (object) {
       const own = property.description

@@ -11,7 +11,7 @@ import { startGateway } from '../../test-support/gateway-process.ts';
 import type { Sink } from '../../test-support/otlp-sink.ts';
 import { startSink } from '../../test-support/otlp-sink.ts';
 import { sampleValue, scrapeMetrics } from '../../test-support/prometheus.ts';
-import { traceRequestBytes } from '../../test-support/spans.ts';
+import { span, traceRequestBytes } from '../../test-support/spans.ts';
 import { until } from '../../test-support/wait.ts';
 
 const SOFT_MIB = 128;
@@ -19,27 +19,20 @@ const SPANS = 100_000;
 
 /** `count` spans with 10 string attributes each: ~370 bytes per span on the wire. */
 function largeRequest(count: number): Uint8Array {
-  const spans: Span[] = Array.from({ length: count }, (_, i) => ({
-    traceId: Uint8Array.from({ length: 16 }, (_, j) => ((i >> 8) + j + 1) & 0xff || 1),
-    spanId: Uint8Array.from({ length: 8 }, (_, j) => (i + j) & 0xff || 1),
-    traceState: '',
-    parentSpanId: new Uint8Array(0),
-    flags: 0,
-    name: `large-${i}`,
-    kind: 2,
-    startTimeUnixNano: 1n,
-    endTimeUnixNano: 2n,
-    attributes: Array.from({ length: 10 }, (_, k) => ({
-      key: `attribute.${k}`,
-      value: { stringValue: `value-${i}-${k}` },
-    })),
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    status: undefined,
-  }));
+  const spans: Span[] = Array.from({ length: count }, (_, i) =>
+    span(
+      `large-${i}`,
+      i,
+      Uint8Array.from({ length: 16 }, (_, j) => ((i >> 8) + j + 1) & 0xff || 1),
+      {
+        kind: 2,
+        attributes: Array.from({ length: 10 }, (_, k) => ({
+          key: `attribute.${k}`,
+          value: { stringValue: `value-${i}-${k}` },
+        })),
+      },
+    ),
+  );
   return encodeTraceRequest({
     resourceSpans: [
       {

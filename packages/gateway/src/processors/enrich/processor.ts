@@ -1,0 +1,200 @@
+import { createHmac } from 'node:crypto';
+import type { AnyValue, InstrumentationScope, KeyValue } from '@org/otlp';
+import { forEachDataPoint, forEachLogRecord, forEachResource, forEachSpan } from '@org/otlp';
+import { RE2JS } from 're2js';
+import type { Processor } from '../../component.ts';
+import { UNCHANGED } from '../../component.ts';
+import type { Batch } from '../../signal.ts';
+import type { EnrichAction, EnrichProcessorConfig } from './config.ts';
+
+/** One action compiled: changes an attribute list in place and says whether it changed it. */
+type Apply = (attributes: KeyValue[]) => boolean;
+
+interface Compiled {
+  on: EnrichAction['on'];
+  /** Whether the action may add an attribute (a scope is created for it when there is none). */
+  adds: boolean;
+  apply: Apply;
+}
+
+function literal(value: string | number | boolean): AnyValue {
+  if (typeof value === 'string') return { stringValue: value };
+  if (typeof value === 'boolean') return { boolValue: value };
+  return Number.isInteger(value) ? { intValue: BigInt(value) } : { doubleValue: value };
+}
+
+/** The text of a value, for hashing: strings as they are, everything else in a stable form. */
+function textOf(value: AnyValue): string {
+  if ('stringValue' in value) return value.stringValue;
+  if ('bytesValue' in value) return Buffer.from(value.bytesValue).toString('base64');
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+const indexOf = (attributes: KeyValue[], key: string) => attributes.findIndex((a) => a.key === key);
+
+/** Sets `key` to `value`: replaces the attribute when present, appends it otherwise. */
+function set(attributes: KeyValue[], key: string, value: AnyValue): void {
+  const at = indexOf(attributes, key);
+  if (at >= 0) attributes[at] = { key, value };
+  else attributes.push({ key, value });
+}
+
+function compile(action: EnrichAction, hashKey: string | undefined, env: NodeJS.ProcessEnv): Apply {
+  const { key } = action;
+  let source: ((attributes: KeyValue[]) => AnyValue | undefined) | undefined;
+  if (action.value !== undefined) {
+    const value = literal(action.value);
+    source = () => value;
+  } else if (action.from_env !== undefined) {
+    const text = env[action.from_env];
+    if (text === undefined)
+      throw new Error(`environment variable ${action.from_env} (from_env of ${key}) is not set`);
+    const value = { stringValue: text };
+    source = () => value;
+  } else if (action.from_attribute !== undefined) {
+    const from = action.from_attribute;
+    source = (attributes) => attributes[indexOf(attributes, from)]?.value;
+  }
+  switch (action.action) {
+    case 'insert':
+      return (attributes) => {
+        if (indexOf(attributes, key) >= 0) return false;
+        const value = source!(attributes);
+        if (value === undefined) return false;
+        attributes.push({ key, value });
+        return true;
+      };
+    case 'upsert':
+    case 'update':
+      return (attributes) => {
+        if (action.action === 'update' && indexOf(attributes, key) < 0) return false;
+        const value = source!(attributes);
+        if (value === undefined) return false;
+        set(attributes, key, value);
+        return true;
+      };
+    case 'delete':
+      return (attributes) => {
+        const at = indexOf(attributes, key);
+        if (at < 0) return false;
+        attributes.splice(at, 1);
+        return true;
+      };
+    case 'rename': {
+      const to = action.to!;
+      return (attributes) => {
+        const at = indexOf(attributes, key);
+        if (at < 0) return false;
+        const { value } = attributes[at]!;
+        attributes.splice(at, 1);
+        if (value !== undefined) set(attributes, to, value);
+        return true;
+      };
+    }
+    case 'hash':
+      return (attributes) => {
+        const at = indexOf(attributes, key);
+        const value = attributes[at]?.value;
+        if (value === undefined) return false;
+        const digest = createHmac('sha256', hashKey!).update(textOf(value)).digest('hex');
+        attributes[at] = { key, value: { stringValue: digest } };
+        return true;
+      };
+    case 'extract': {
+      const pattern = RE2JS.compile(action.pattern!);
+      const groups = Object.keys(pattern.namedGroups());
+      return (attributes) => {
+        const value = attributes[indexOf(attributes, key)]?.value;
+        if (value === undefined || !('stringValue' in value)) return false;
+        const match = pattern.matcher(value.stringValue);
+        if (!match.find()) return false;
+        let changed = false;
+        for (const group of groups) {
+          const text = match.group(group);
+          if (text === null) continue;
+          set(attributes, group, { stringValue: text });
+          changed = true;
+        }
+        return changed;
+      };
+    }
+  }
+}
+
+const emptyScope = (): InstrumentationScope => ({
+  name: '',
+  version: '',
+  attributes: [],
+  droppedAttributesCount: 0,
+});
+
+/** The attribute lists of every scope (created where an action adds and there is none). */
+function forEachScope(
+  batch: Batch,
+  create: boolean,
+  visit: (attributes: KeyValue[]) => void,
+): void {
+  const containers =
+    batch.signal === 'traces'
+      ? batch.request.resourceSpans.flatMap((r) => r.scopeSpans)
+      : batch.signal === 'metrics'
+        ? batch.request.resourceMetrics.flatMap((r) => r.scopeMetrics)
+        : batch.request.resourceLogs.flatMap((r) => r.scopeLogs);
+  for (const container of containers) {
+    if (!container.scope && create) container.scope = emptyScope();
+    if (container.scope) visit(container.scope.attributes);
+  }
+}
+
+function forEachRecord(batch: Batch, visit: (attributes: KeyValue[]) => void): void {
+  switch (batch.signal) {
+    case 'traces':
+      return forEachSpan(batch.request, (span) => visit(span.attributes));
+    case 'metrics':
+      return forEachDataPoint(batch.request, (point) => visit(point.attributes));
+    case 'logs':
+      return forEachLogRecord(batch.request, (record) => visit(record.attributes));
+  }
+}
+
+/**
+ * The `enrich` processor: its actions, compiled once (values resolved, patterns compiled with
+ * RE2, which matches in linear time), applied in order to every batch. Changes batches in place;
+ * answers UNCHANGED when no action changed anything.
+ */
+export class EnrichProcessor implements Processor {
+  private readonly actions: Compiled[];
+
+  constructor(config: EnrichProcessorConfig, env: NodeJS.ProcessEnv = process.env) {
+    const hashKey = config.hash_key_env === undefined ? undefined : env[config.hash_key_env];
+    if (config.hash_key_env !== undefined && !hashKey)
+      throw new Error(`environment variable ${config.hash_key_env} (hash_key_env) is not set`);
+    this.actions = config.actions.map((action) => ({
+      on: action.on,
+      adds: ['insert', 'upsert', 'rename', 'extract'].includes(action.action),
+      apply: compile(action, hashKey, env),
+    }));
+  }
+
+  process(batch: Batch): Batch | typeof UNCHANGED {
+    let changed = false;
+    for (const { on, adds, apply } of this.actions) {
+      const visit = (attributes: KeyValue[]) => {
+        if (apply(attributes)) changed = true;
+      };
+      if (on === 'resource')
+        forEachResource(batch.request, (resource) => visit(resource.attributes));
+      else if (on === 'scope') forEachScope(batch, adds, visit);
+      else forEachRecord(batch, visit);
+    }
+    return changed ? batch : UNCHANGED;
+  }
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
