@@ -14,3 +14,11 @@ for (const { dir, schema } of registeredComponents()) {
     exampleSection(readFileSync(join(dir, 'testdata', 'config.yaml'), 'utf8')),
   );
 }
+
+// The enrich processor's README also shows its example service catalog.
+const enrich = join(import.meta.dirname, '..', 'src', 'processors', 'enrich');
+writeReadmeSection(
+  join(enrich, 'README.md'),
+  'catalog',
+  exampleSection(readFileSync(join(enrich, 'testdata', 'catalog.yaml'), 'utf8')),
+);

@@ -1,15 +1,18 @@
 // Polling and port helpers shared by the gateway tests.
 import { createServer } from 'node:net';
 
-/** Polls `check` every 25 ms until it returns something other than false/undefined. */
+/**
+ * Polls `check` (which may be async: it is awaited) every 25 ms until it gives something other
+ * than false/undefined.
+ */
 export async function until<T>(
   what: string,
-  check: () => T | false | undefined,
+  check: () => T | false | undefined | Promise<T | false | undefined>,
   timeoutMs = 10_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));

@@ -56,6 +56,24 @@ export class GatewayMetrics {
     labelNames: ['processor', 'pipeline', 'signal'],
     registers: [this.registry],
   });
+  readonly catalogEntries = new Gauge({
+    name: 'otelgw_enrich_catalog_entries',
+    help: 'Entries of the service catalog an enrich processor uses.',
+    labelNames: ['processor'],
+    registers: [this.registry],
+  });
+  readonly catalogReloads = new Counter({
+    name: 'otelgw_enrich_catalog_reloads_total',
+    help: 'Service catalog reads, by outcome (ok, or rejected: the last good catalog stays in use).',
+    labelNames: ['processor', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly catalogUnknown = new Counter({
+    name: 'otelgw_enrich_catalog_unknown_items_total',
+    help: 'Items of services the service catalog has no entry for.',
+    labelNames: ['processor', 'signal'],
+    registers: [this.registry],
+  });
   readonly exporterSent = new Counter({
     name: 'otelgw_exporter_sent_items_total',
     help: 'Items delivered to the destination.',

@@ -70,7 +70,21 @@ export type EnrichAction = z.infer<typeof actionSchema>;
 
 export const enrichProcessorConfigSchema = z
   .strictObject({
-    actions: z.array(actionSchema).min(1).describe('Applied in order, to every batch.'),
+    actions: z.array(actionSchema).default([]).describe('Applied in order, to every batch.'),
+    catalog: z
+      .strictObject({
+        path: z.string().min(1).describe('The catalog file (YAML or JSON).'),
+        interval_ms: z
+          .number()
+          .int()
+          .min(100)
+          .default(1000)
+          .describe('How often the file is checked for changes.'),
+      })
+      .optional()
+      .describe(
+        'A service catalog: resource attributes (team, owner, tier, on-call…) by service.name, applied before the actions, re-read when the file changes.',
+      ),
     hash_key_env: z
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
@@ -80,6 +94,12 @@ export const enrichProcessorConfigSchema = z
       ),
   })
   .superRefine((config, ctx) => {
+    if (config.actions.length === 0 && config.catalog === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['actions'],
+        message: 'give actions, a catalog, or both',
+      });
     if (config.actions.some((a) => a.action === 'hash') && config.hash_key_env === undefined)
       ctx.addIssue({ code: 'custom', path: ['hash_key_env'], message: 'hash actions need a key' });
   })

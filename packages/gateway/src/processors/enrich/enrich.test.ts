@@ -2,7 +2,8 @@
 // come out of the file exporter with the environment stamped, the pod name split into team and
 // service, the user email hashed with the configured key, and what the app set kept.
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -10,6 +11,8 @@ import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GatewayProcess } from '../../../test-support/gateway-process.ts';
 import { startGateway } from '../../../test-support/gateway-process.ts';
+import { sampleValue, scrapeMetrics } from '../../../test-support/prometheus.ts';
+import { traceRequestBytes } from '../../../test-support/spans.ts';
 import { until } from '../../../test-support/wait.ts';
 
 const HASH_KEY = 'enrich-cli-hash-key';
@@ -18,6 +21,88 @@ describe('enrich in the running gateway', () => {
   let gateway: GatewayProcess | undefined;
   afterAll(async () => {
     expect(await gateway?.stop()).toBe(0);
+  });
+
+  it('applies the service catalog, counts unknown services, and follows the file as it changes', async () => {
+    const catalog = join(mkdtempSync(join(tmpdir(), 'enrich-catalog-')), 'catalog.yaml');
+    const write = (team: string) =>
+      writeFileSync(
+        catalog,
+        `services:\n  - { match: 'check*', attributes: { team: ${team}, tier: 1 } }\n`,
+      );
+    write('shop');
+    const catalogGateway = await startGateway(`
+receivers:
+  otlp_http: { endpoint: 127.0.0.1:0 }
+processors:
+  enrich: { catalog: { path: ${catalog}, interval_ms: 100 } }
+exporters:
+  file: { path: ./out.jsonl, batch: { enabled: false } }
+service:
+  admin: { endpoint: 127.0.0.1:0 }
+  pipelines:
+    traces: { receivers: [otlp_http], processors: [enrich], exporters: [file] }
+`);
+    try {
+      const out = join(catalogGateway.dir, 'out.jsonl');
+      let sent = 0;
+      /** Sends one span of `service` and returns the team the gateway gave its resource. */
+      const teamOf = async (service: string) => {
+        const name = `span-${++sent}`;
+        const response = await fetch(`${catalogGateway.otlpUrl}/v1/traces`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-protobuf' },
+          body: traceRequestBytes([name], undefined, service),
+        });
+        expect(response.status).toBe(200);
+        const line = await until(`${name} in the file`, () =>
+          existsSync(out)
+            ? readFileSync(out, 'utf8')
+                .split('\n')
+                .find((l) => l.includes(name))
+            : undefined,
+        );
+        const attributes = (
+          JSON.parse(line) as {
+            resourceSpans: {
+              resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+            }[];
+          }
+        ).resourceSpans[0]!.resource.attributes;
+        return attributes.find((a) => a.key === 'team')?.value.stringValue;
+      };
+      const metric = async (name: string, labels: Record<string, string>) =>
+        sampleValue(await scrapeMetrics(catalogGateway.adminUrl), name, {
+          processor: 'enrich',
+          ...labels,
+        }) ?? 0;
+
+      expect(await teamOf('checkout')).toBe('shop');
+      expect(await teamOf('search')).toBeUndefined();
+      expect(await metric('otelgw_enrich_catalog_unknown_items_total', { signal: 'traces' })).toBe(
+        1,
+      );
+
+      write('cart');
+      await until(
+        'the catalog re-read',
+        async () => (await metric('otelgw_enrich_catalog_reloads_total', { outcome: 'ok' })) >= 2,
+      );
+      expect(await teamOf('checkout')).toBe('cart');
+
+      writeFileSync(catalog, 'services: [ broken');
+      await until(
+        'the broken catalog rejected',
+        async () =>
+          (await metric('otelgw_enrich_catalog_reloads_total', { outcome: 'rejected' })) >= 1,
+      );
+      expect(await teamOf('checkout')).toBe('cart');
+      expect(catalogGateway.output()).toContain(
+        'service catalog rejected; the last good one stays in use',
+      );
+    } finally {
+      expect(await catalogGateway.stop()).toBe(0);
+    }
   });
 
   it('enriches what the official exporter sends, and keeps what the app set', async () => {

@@ -8,5 +8,5 @@ export const enrichProcessorFactory: ProcessorFactory<EnrichProcessorConfig> = {
   type: 'enrich',
   configSchema: enrichProcessorConfigSchema,
   mutates: true,
-  create: (_settings, config) => new EnrichProcessor(config),
+  create: (settings, config) => new EnrichProcessor(config, settings),
 };

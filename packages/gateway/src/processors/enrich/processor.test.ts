@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import type { AnyValue, KeyValue } from '@org/otlp';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { Settings } from '../../component.ts';
 import { UNCHANGED } from '../../component.ts';
+import { GatewayMetrics } from '../../telemetry/metrics.ts';
+import { pino } from 'pino';
 import type { Batch, Signal } from '../../signal.ts';
 import { batchOf, contextOf } from '../../signal.ts';
 import { span } from '../../../test-support/spans.ts';
@@ -31,6 +34,12 @@ const cases = parse(
   readFileSync(join(import.meta.dirname, 'testdata', 'cases.yaml'), 'utf8'),
 ) as Case[];
 const ENV = { DEPLOY_ENV: 'prod', HASH_KEY: 'test-hash-key' };
+const SETTINGS: Settings = {
+  id: 'enrich',
+  logger: pino({ level: 'silent' }),
+  metrics: new GatewayMetrics({ processMetrics: false }),
+  memory: { reserve: () => true, release: () => undefined },
+};
 
 const toValue = (v: string | number | boolean): AnyValue =>
   typeof v === 'string'
@@ -186,7 +195,11 @@ function shapeOf(batch: Batch, like: Shape): Shape {
 
 describe('enrich processor', () => {
   it.each(cases)('$name', (c) => {
-    const processor = new EnrichProcessor(enrichProcessorConfigSchema.parse(c.config), ENV);
+    const processor = new EnrichProcessor(
+      enrichProcessorConfigSchema.parse(c.config),
+      SETTINGS,
+      ENV,
+    );
     const batch = build(c.signal ?? 'traces', c.input);
     const out = processor.process(batch);
     expect(out === UNCHANGED ? 'UNCHANGED' : 'changed').toBe(
@@ -199,7 +212,7 @@ describe('enrich processor', () => {
     const config = enrichProcessorConfigSchema.parse({
       actions: [{ key: 'env', from_env: 'NOT_SET_HERE' }],
     });
-    expect(() => new EnrichProcessor(config, {})).toThrow(
+    expect(() => new EnrichProcessor(config, SETTINGS, {})).toThrow(
       'environment variable NOT_SET_HERE (from_env of env) is not set',
     );
   });
@@ -214,7 +227,7 @@ describe('enrich processor', () => {
     const result = enrichProcessorConfigSchema.safeParse(config);
     if (message === undefined) {
       // The pattern passes the schema; RE2 refuses it when the processor is built.
-      expect(() => new EnrichProcessor(result.data!, ENV)).toThrow();
+      expect(() => new EnrichProcessor(result.data!, SETTINGS, ENV)).toThrow();
       return;
     }
     expect(result.error?.issues.map((i) => i.message)).toContain(message);

@@ -1,10 +1,17 @@
 import { createHmac } from 'node:crypto';
-import type { AnyValue, InstrumentationScope, KeyValue } from '@org/otlp';
-import { forEachDataPoint, forEachLogRecord, forEachResource, forEachSpan } from '@org/otlp';
+import type { AnyValue, InstrumentationScope, KeyValue, ResourceHolder } from '@org/otlp';
+import {
+  countDataPoints,
+  forEachDataPoint,
+  forEachLogRecord,
+  forEachResource,
+  forEachSpan,
+} from '@org/otlp';
 import { RE2JS } from 're2js';
-import type { Processor } from '../../component.ts';
+import type { Processor, Settings } from '../../component.ts';
 import { UNCHANGED } from '../../component.ts';
 import type { Batch } from '../../signal.ts';
+import { ServiceCatalog } from './catalog.ts';
 import type { EnrichAction, EnrichProcessorConfig } from './config.ts';
 
 /** One action compiled: changes an attribute list in place and says whether it changed it. */
@@ -146,6 +153,27 @@ function forEachScope(
   }
 }
 
+/** Every resource container with the number of items under it. */
+function resourcesWithItems(batch: Batch): { holder: ResourceHolder; items: number }[] {
+  switch (batch.signal) {
+    case 'traces':
+      return batch.request.resourceSpans.map((holder) => ({
+        holder,
+        items: holder.scopeSpans.reduce((n, s) => n + s.spans.length, 0),
+      }));
+    case 'metrics':
+      return batch.request.resourceMetrics.map((holder) => ({
+        holder,
+        items: countDataPoints({ resourceMetrics: [holder] }),
+      }));
+    case 'logs':
+      return batch.request.resourceLogs.map((holder) => ({
+        holder,
+        items: holder.scopeLogs.reduce((n, s) => n + s.logRecords.length, 0),
+      }));
+  }
+}
+
 function forEachRecord(batch: Batch, visit: (attributes: KeyValue[]) => void): void {
   switch (batch.signal) {
     case 'traces':
@@ -158,14 +186,39 @@ function forEachRecord(batch: Batch, visit: (attributes: KeyValue[]) => void): v
 }
 
 /**
- * The `enrich` processor: its actions, compiled once (values resolved, patterns compiled with
- * RE2, which matches in linear time), applied in order to every batch. Changes batches in place;
- * answers UNCHANGED when no action changed anything.
+ * The `enrich` processor: the service catalog's attributes on every resource it knows (the
+ * catalog is authoritative), then its actions, compiled once (values resolved, patterns compiled
+ * with RE2, which matches in linear time), applied in order. Changes batches in place; answers
+ * UNCHANGED when nothing changed.
  */
 export class EnrichProcessor implements Processor {
   private readonly actions: Compiled[];
+  private readonly catalog: ServiceCatalog | undefined;
+  private readonly settings: Settings;
 
-  constructor(config: EnrichProcessorConfig, env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    config: EnrichProcessorConfig,
+    settings: Settings,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.settings = settings;
+    const { metrics, logger, id } = settings;
+    this.catalog =
+      config.catalog &&
+      new ServiceCatalog(
+        config.catalog.path,
+        {
+          reloaded: (entries) => {
+            metrics.catalogEntries.set({ processor: id }, entries);
+            metrics.catalogReloads.inc({ processor: id, outcome: 'ok' });
+          },
+          rejected: (reason) => {
+            metrics.catalogReloads.inc({ processor: id, outcome: 'rejected' });
+            logger.warn({ reason }, 'service catalog rejected; the last good one stays in use');
+          },
+        },
+        config.catalog.interval_ms,
+      );
     const hashKey = config.hash_key_env === undefined ? undefined : env[config.hash_key_env];
     if (config.hash_key_env !== undefined && !hashKey)
       throw new Error(`environment variable ${config.hash_key_env} (hash_key_env) is not set`);
@@ -177,7 +230,7 @@ export class EnrichProcessor implements Processor {
   }
 
   process(batch: Batch): Batch | typeof UNCHANGED {
-    let changed = false;
+    let changed = this.catalog ? this.applyCatalog(batch, this.catalog) : false;
     for (const { on, adds, apply } of this.actions) {
       const visit = (attributes: KeyValue[]) => {
         if (apply(attributes)) changed = true;
@@ -190,11 +243,36 @@ export class EnrichProcessor implements Processor {
     return changed ? batch : UNCHANGED;
   }
 
+  /** Sets each resource's catalog attributes (the catalog is authoritative); counts the unknown. */
+  private applyCatalog(batch: Batch, catalog: ServiceCatalog): boolean {
+    let changed = false;
+    let unknown = 0;
+    for (const { holder, items } of resourcesWithItems(batch)) {
+      const name = holder.resource?.attributes.find((a) => a.key === 'service.name')?.value;
+      const found = name && 'stringValue' in name ? catalog.lookup(name.stringValue) : undefined;
+      if (!found) {
+        unknown += items;
+        continue;
+      }
+      holder.resource ??= { attributes: [], droppedAttributesCount: 0, entityRefs: [] };
+      for (const { key, value } of found) set(holder.resource.attributes, key, value!);
+      changed = true;
+    }
+    if (unknown > 0)
+      this.settings.metrics.catalogUnknown.inc(
+        { processor: this.settings.id, signal: batch.signal },
+        unknown,
+      );
+    return changed;
+  }
+
   start(): Promise<void> {
+    this.catalog?.watch();
     return Promise.resolve();
   }
 
   shutdown(): Promise<void> {
+    this.catalog?.unwatch();
     return Promise.resolve();
   }
 }

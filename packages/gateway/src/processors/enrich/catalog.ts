@@ -1,0 +1,121 @@
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import type { AnyValue, KeyValue } from '@org/otlp';
+import { RE2JS } from 're2js';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const entrySchema = z.strictObject({
+  match: z
+    .string()
+    .min(1)
+    .describe('A service.name, exactly, or a glob where * stands for any run of characters.'),
+  attributes: z
+    .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]))
+    .describe('Resource attributes for the service: team, owner, tier, on-call, chat, repository…'),
+});
+
+/** The catalog file: YAML or JSON, `services` in order; the first entry that matches wins. */
+export const catalogFileSchema = z.strictObject({ services: z.array(entrySchema) });
+
+interface Entry {
+  matches: (service: string) => boolean;
+  attributes: KeyValue[];
+}
+
+const valueOf = (v: string | number | boolean): AnyValue =>
+  typeof v === 'string'
+    ? { stringValue: v }
+    : typeof v === 'boolean'
+      ? { boolValue: v }
+      : Number.isInteger(v)
+        ? { intValue: BigInt(v) }
+        : { doubleValue: v };
+
+/** A glob as an RE2 pattern: linear-time matching whatever the file holds. */
+function matcher(glob: string): (service: string) => boolean {
+  if (!glob.includes('*')) return (service) => service === glob;
+  const pattern = RE2JS.compile(
+    `^${glob
+      .split('*')
+      .map((part) => RE2JS.quote(part))
+      .join('.*')}$`,
+  );
+  return (service) => pattern.matches(service);
+}
+
+/** Reads and checks a catalog file; throws an Error naming the file and what is wrong with it. */
+export function readCatalog(path: string): Entry[] {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`service catalog ${path}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const parsed = catalogFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problem = parsed.error.issues[0]!;
+    throw new Error(
+      `service catalog ${path}: ${problem.path.join('.') || '(file)'}: ${problem.message}`,
+    );
+  }
+  return parsed.data.services.map((entry) => ({
+    matches: matcher(entry.match),
+    attributes: Object.entries(entry.attributes).map(([key, value]) => ({
+      key,
+      value: valueOf(value),
+    })),
+  }));
+}
+
+/** What the catalog reports, for the log and the metrics. */
+export interface CatalogEvents {
+  reloaded(entries: number): void;
+  rejected(reason: string): void;
+}
+
+/**
+ * A service catalog kept current from its file: re-read when the file changes (polled every
+ * `intervalMs`, which also sees files replaced by rename, as config tooling does). A file that
+ * cannot be read or fails the schema leaves the last good catalog in use.
+ */
+export class ServiceCatalog {
+  private entries: Entry[];
+  private readonly path: string;
+  private readonly events: CatalogEvents;
+  private readonly intervalMs: number;
+  private watching = false;
+
+  constructor(path: string, events: CatalogEvents, intervalMs = 1000) {
+    this.path = path;
+    this.events = events;
+    this.intervalMs = intervalMs;
+    this.entries = readCatalog(path);
+    events.reloaded(this.entries.length);
+  }
+
+  /** The attributes for `service`, or undefined when no entry matches it. */
+  lookup(service: string): KeyValue[] | undefined {
+    return this.entries.find((entry) => entry.matches(service))?.attributes;
+  }
+
+  watch(): void {
+    if (this.watching) return;
+    this.watching = true;
+    watchFile(this.path, { interval: this.intervalMs, persistent: false }, this.reload);
+  }
+
+  unwatch(): void {
+    if (!this.watching) return;
+    this.watching = false;
+    unwatchFile(this.path, this.reload);
+  }
+
+  private readonly reload = (): void => {
+    try {
+      this.entries = readCatalog(this.path);
+      this.events.reloaded(this.entries.length);
+    } catch (error) {
+      this.events.rejected((error as Error).message);
+    }
+  };
+}
