@@ -1,9 +1,29 @@
+import { hostname } from 'node:os';
+
 /**
- * The embedded default config, used when no --config is given: OTLP/HTTP and gRPC in on the default ports,
- * out to OTEL_GATEWAY_UPSTREAM (an OTLP/HTTP endpoint) when set, otherwise to files under ./data/
- * plus a one-line-per-batch summary on stdout.
+ * The embedded default config, used when no --config is given: OTLP/HTTP and gRPC in on the default
+ * ports; every batch enriched with the gateway instance (OTEL_GATEWAY_INSTANCE, else the host
+ * name), the deployment environment when OTEL_GATEWAY_ENVIRONMENT is set (apps' own values
+ * kept), and the service catalog OTEL_GATEWAY_CATALOG names, if any; out to
+ * OTEL_GATEWAY_UPSTREAM (an OTLP/HTTP endpoint) when set, otherwise to files under ./data/ plus a
+ * one-line-per-batch summary on stdout.
  */
 export function DEFAULT_CONFIG_YAML(env: NodeJS.ProcessEnv): string {
+  const set = (name: string) => env[name] !== undefined && env[name] !== '';
+  const instance = JSON.stringify(
+    set('OTEL_GATEWAY_INSTANCE') ? env.OTEL_GATEWAY_INSTANCE : hostname(),
+  );
+  const environment = set('OTEL_GATEWAY_ENVIRONMENT')
+    ? '      - { key: deployment.environment.name, from_env: OTEL_GATEWAY_ENVIRONMENT }\n'
+    : '';
+  const catalog = set('OTEL_GATEWAY_CATALOG')
+    ? '    catalog:\n      path: ${env:OTEL_GATEWAY_CATALOG}\n'
+    : '';
+  const enrich = `processors:
+  enrich:
+    actions:
+      - { key: gateway.instance, value: ${instance}, action: upsert }
+${environment}${catalog}`;
   const upstream = env.OTEL_GATEWAY_UPSTREAM !== undefined && env.OTEL_GATEWAY_UPSTREAM !== '';
   const exporters = upstream
     ? `exporters:
@@ -22,17 +42,20 @@ export function DEFAULT_CONFIG_YAML(env: NodeJS.ProcessEnv): string {
     endpoint: 127.0.0.1:4318
   otlp_grpc:
     endpoint: 127.0.0.1:4317
-${exporters}
+${enrich}${exporters}
 service:
   pipelines:
     traces:
       receivers: [otlp_http, otlp_grpc]
+      processors: [enrich]
       exporters: ${out}
     metrics:
       receivers: [otlp_http, otlp_grpc]
+      processors: [enrich]
       exporters: ${out}
     logs:
       receivers: [otlp_http, otlp_grpc]
+      processors: [enrich]
       exporters: ${out}
 `;
 }

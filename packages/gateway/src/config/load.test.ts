@@ -165,4 +165,28 @@ service:
       endpoint: 'http://collector:4318',
     });
   });
+
+  it('enriches in the embedded default: the instance always, environment and catalog when set', () => {
+    const bare = loadConfig(undefined, { OTEL_GATEWAY_INSTANCE: 'gw-7' });
+    expect(bare.processorConfigs.get('enrich')!.config).toEqual({
+      actions: [{ key: 'gateway.instance', value: 'gw-7', action: 'upsert', on: 'resource' }],
+    });
+    for (const pipeline of Object.values(bare.service.pipelines))
+      expect(pipeline.processors).toEqual(['enrich']);
+    const full = loadConfig(undefined, {
+      OTEL_GATEWAY_ENVIRONMENT: 'production',
+      OTEL_GATEWAY_CATALOG: '/etc/otel/catalog.yaml',
+    });
+    expect(full.processorConfigs.get('enrich')!.config).toMatchObject({
+      actions: [
+        { key: 'gateway.instance', action: 'upsert' },
+        {
+          key: 'deployment.environment.name',
+          from_env: 'OTEL_GATEWAY_ENVIRONMENT',
+          action: 'insert',
+        },
+      ],
+      catalog: { path: '/etc/otel/catalog.yaml', interval_ms: 1000 },
+    });
+  });
 });
