@@ -98,8 +98,21 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
-async function sinkCount(port: number): Promise<number> {
+/** Spans the sink has received so far. */
+async function sinkSpans(port: number): Promise<number> {
   return Number(await (await fetch(`http://127.0.0.1:${port}/`)).text());
+}
+
+/** Waits (at most 30 s) until the sink holds `spans`; throws when it does not: a round counts only when everything acknowledged arrived. */
+async function delivered(port: number, spans: number): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const received = await sinkSpans(port);
+    if (received >= spans) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(
+    `the sink has ${await sinkSpans(port)} of ${spans} acknowledged spans after 30 s`,
+  );
 }
 
 /** Sends the fixture REQUESTS_PER_ROUND times with CONCURRENCY in flight; bounded in time. */
@@ -187,13 +200,13 @@ service:
   try {
     await waitListening(port);
     const headers = target === 'gateway-rewrite' ? AUTH : {};
-    await load(port, body, headers); // warm-up
-    const before = await sinkCount(sinkPort);
+    const start = await sinkSpans(sinkPort);
+    const warm = await load(port, body, headers); // warm-up, delivered before measuring
+    const before = start + warm.ok * SPANS_PER_REQUEST;
+    await delivered(sinkPort, before);
     const cpuBefore = cpuSeconds(child.pid!);
     ({ ok, wallMs } = await load(port, body, headers));
-    // Wait until the sink has everything the system under test acknowledged.
-    for (let i = 0; i < 600 && (await sinkCount(sinkPort)) - before < ok; i++)
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await delivered(sinkPort, before + ok * SPANS_PER_REQUEST);
     cpu = cpuSeconds(child.pid!) - cpuBefore;
   } finally {
     child.kill('SIGTERM');

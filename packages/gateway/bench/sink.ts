@@ -1,15 +1,19 @@
-// Benchmark sink: answers every POST 200 at once and counts requests. `node bench/sink.ts PORT`.
+// Benchmark sink: answers every POST 200 at once and counts the spans it received (a gateway
+// merges requests into batches, so requests say nothing). `GET /` answers the span count.
+// `node bench/sink.ts PORT`.
 import { createServer } from 'node:http';
+import { countSpans, decodeTraceRequest } from '@org/otlp';
 
-let requests = 0;
+let spans = 0;
 const server = createServer((req, res) => {
   if (req.method === 'GET') {
-    res.end(String(requests));
+    res.end(String(spans));
     return;
   }
-  req.on('data', () => undefined);
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
-    requests++;
+    spans += countSpans(decodeTraceRequest(Buffer.concat(chunks)));
     res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': 0 });
     res.end();
   });
