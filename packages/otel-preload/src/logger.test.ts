@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.ts';
-import { CENSOR, TOO_DEEP, withoutSecrets } from './redaction.ts';
+import { CENSOR } from '@org/redaction';
+import { TOO_DEEP, withoutSecrets } from './redaction.ts';
 
 /** A destination that keeps every line written to it, parsed. */
 function lines() {

@@ -3,7 +3,8 @@
 import { trace } from '@opentelemetry/api';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { pino } from 'pino';
-import { CENSOR, SECRET_KEYS, withoutSecrets } from './redaction.ts';
+import { CENSOR, SECRET_KEYS } from '@org/redaction';
+import { withoutSecrets } from './redaction.ts';
 import { serviceFields } from './service-fields.ts';
 
 /**

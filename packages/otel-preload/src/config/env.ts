@@ -4,7 +4,7 @@ import type { PreloadEnv } from './schema.ts';
 import { envSchema } from './schema.ts';
 import type { OtlpSignal } from './settings.ts';
 import { signalUrl } from './settings.ts';
-import { capturableHeaders, scrubUrls } from '../redaction.ts';
+import { capturableHeaders, scrubUrls } from '@org/redaction';
 
 // Parsing the environment against the schema (schema.ts): never throws; every invalid variable
 // falls back to its default with one warning naming it. Also the `@org/otel-preload/config`

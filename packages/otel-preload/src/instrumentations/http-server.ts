@@ -3,7 +3,7 @@ import type { Span } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanStatusCode, context, propagation } from '@opentelemetry/api';
 import type { RPCMetadata } from '@opentelemetry/core';
 import { RPCType, setRPCMetadata } from '@opentelemetry/core';
-import { queryNames, redactQuery } from '../redaction.ts';
+import { queryNames, redactQuery } from '@org/redaction';
 import type { RequestDurations } from './request-durations.ts';
 import { errorTypeOf } from './request-durations.ts';
 import { ServerSpan } from './server-span.ts';

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { capturableHeaders, queryNames, redactQuery, redactUrl, sanitizeSql } from './redaction.ts';
+import {
+  capturableHeaders,
+  isSecretKey,
+  queryNames,
+  redactQuery,
+  redactUrl,
+  sanitizeSql,
+} from './index.ts';
 
 describe('redaction rules', () => {
   it('db.statement: drops string and number literals, keeps structure and placeholders', () => {
@@ -46,5 +53,12 @@ describe('redaction rules', () => {
     expect(redactUrl('http://api.example/?a=?&token=1', names)).toBe(
       'http://api.example/?a=?&token=REDACTED',
     );
+  });
+
+  it('secret.keys: names compared ignoring case, _ and -', () => {
+    for (const key of ['password', 'API_KEY', 'apiKey', 'api-key', 'Set-Cookie', 'client_secret'])
+      expect([key, isSecretKey(key)]).toEqual([key, true]);
+    for (const key of ['passport', 'tokenizer', 'user', 'keyboard'])
+      expect([key, isSecretKey(key)]).toEqual([key, false]);
   });
 });
