@@ -37,7 +37,11 @@ const ENV = {
 };
 
 // What the testdata configs take from the environment when components are created.
-Object.assign(process.env, { DEPLOY_ENV: 'test', ENRICH_HASH_KEY: 'compliance-hash-key' });
+Object.assign(process.env, {
+  DEPLOY_ENV: 'test',
+  ENRICH_HASH_KEY: 'compliance-hash-key',
+  REDACT_HASH_KEY: 'compliance-hash-key',
+});
 
 const settings = (id: string): Settings => ({
   id,

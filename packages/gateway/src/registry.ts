@@ -10,6 +10,7 @@ import { fileExporterFactory } from './exporters/file/factory.ts';
 import { otlpGrpcExporterFactory } from './exporters/otlp-grpc/factory.ts';
 import { otlpHttpExporterFactory } from './exporters/otlp-http/factory.ts';
 import { enrichProcessorFactory } from './processors/enrich/factory.ts';
+import { redactProcessorFactory } from './processors/redact/factory.ts';
 import { otlpGrpcReceiverFactory } from './receivers/otlp-grpc/factory.ts';
 import { otlpHttpReceiverFactory } from './receivers/otlp-http/factory.ts';
 
@@ -22,7 +23,10 @@ export const receiverFactories = byType<ReceiverFactory>([
   otlpGrpcReceiverFactory,
 ]);
 
-export const processorFactories = byType<ProcessorFactory>([enrichProcessorFactory]);
+export const processorFactories = byType<ProcessorFactory>([
+  enrichProcessorFactory,
+  redactProcessorFactory,
+]);
 
 export const exporterFactories = byType<ExporterFactory>([
   otlpHttpExporterFactory,

@@ -56,6 +56,12 @@ export class GatewayMetrics {
     labelNames: ['processor', 'pipeline', 'signal'],
     registers: [this.registry],
   });
+  readonly redactions = new Counter({
+    name: 'otelgw_redactions_total',
+    help: 'Values a redact processor removed or replaced, by rule (a key rule, allowed_keys, secret.keys, db.statement, url.query, or a detector).',
+    labelNames: ['processor', 'rule', 'signal'],
+    registers: [this.registry],
+  });
   readonly catalogEntries = new Gauge({
     name: 'otelgw_enrich_catalog_entries',
     help: 'Entries of the service catalog an enrich processor uses.',

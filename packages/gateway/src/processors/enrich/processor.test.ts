@@ -2,25 +2,18 @@
 // input, compared in compact form (attributes as plain maps), and whether it answered UNCHANGED.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnyValue, KeyValue } from '@org/otlp';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { Shape } from '../../../test-support/compact.ts';
+import { build, shapeOf } from '../../../test-support/compact.ts';
 import type { Settings } from '../../component.ts';
 import { UNCHANGED } from '../../component.ts';
+import type { Signal } from '../../signal.ts';
 import { GatewayMetrics } from '../../telemetry/metrics.ts';
-import { pino } from 'pino';
-import type { Batch, Signal } from '../../signal.ts';
-import { batchOf, contextOf } from '../../signal.ts';
-import { span } from '../../../test-support/spans.ts';
 import { enrichProcessorConfigSchema } from './config.ts';
 import { EnrichProcessor } from './processor.ts';
 
-type Compact = Record<string, string | number | boolean>;
-interface Shape {
-  resource?: Compact;
-  scope?: Compact;
-  records?: Compact[];
-}
 interface Case {
   name: string;
   signal?: Signal;
@@ -40,158 +33,6 @@ const SETTINGS: Settings = {
   metrics: new GatewayMetrics({ processMetrics: false }),
   memory: { reserve: () => true, release: () => undefined },
 };
-
-const toValue = (v: string | number | boolean): AnyValue =>
-  typeof v === 'string'
-    ? { stringValue: v }
-    : typeof v === 'boolean'
-      ? { boolValue: v }
-      : Number.isInteger(v)
-        ? { intValue: BigInt(v) }
-        : { doubleValue: v };
-const toList = (c: Compact = {}): KeyValue[] =>
-  Object.entries(c).map(([key, v]) => ({ key, value: toValue(v) }));
-function fromList(list: KeyValue[]): Compact {
-  const out: Compact = {};
-  for (const { key, value } of list) {
-    if (!value) continue;
-    if ('stringValue' in value) out[key] = value.stringValue;
-    else if ('boolValue' in value) out[key] = value.boolValue;
-    else if ('intValue' in value) out[key] = Number(value.intValue);
-    else if ('doubleValue' in value) out[key] = value.doubleValue;
-  }
-  return out;
-}
-
-function build(signal: Signal, shape: Shape): Batch {
-  const resource = shape.resource
-    ? { attributes: toList(shape.resource), droppedAttributesCount: 0, entityRefs: [] }
-    : undefined;
-  const scope = shape.scope
-    ? { name: '', version: '', attributes: toList(shape.scope), droppedAttributesCount: 0 }
-    : undefined;
-  const records = shape.records ?? [];
-  const context = contextOf('test');
-  switch (signal) {
-    case 'traces':
-      return batchOf(
-        'traces',
-        {
-          resourceSpans: [
-            {
-              resource,
-              schemaUrl: '',
-              scopeSpans: [
-                {
-                  scope,
-                  schemaUrl: '',
-                  spans: records.map((r, i) => span('s', i, undefined, { attributes: toList(r) })),
-                },
-              ],
-            },
-          ],
-        },
-        context,
-      );
-    case 'metrics':
-      return batchOf(
-        'metrics',
-        {
-          resourceMetrics: [
-            {
-              resource,
-              schemaUrl: '',
-              scopeMetrics: [
-                {
-                  scope,
-                  schemaUrl: '',
-                  metrics: [
-                    {
-                      name: 'm',
-                      description: '',
-                      unit: '',
-                      metadata: [],
-                      gauge: {
-                        dataPoints: records.map((r) => ({
-                          attributes: toList(r),
-                          startTimeUnixNano: 0n,
-                          timeUnixNano: 1n,
-                          asDouble: 1,
-                          exemplars: [],
-                          flags: 0,
-                        })),
-                      },
-                    },
-                  ],
-                },
-              ],
-            },
-          ],
-        },
-        context,
-      );
-    case 'logs':
-      return batchOf(
-        'logs',
-        {
-          resourceLogs: [
-            {
-              resource,
-              schemaUrl: '',
-              scopeLogs: [
-                {
-                  scope,
-                  schemaUrl: '',
-                  logRecords: records.map((r) => ({
-                    timeUnixNano: 1n,
-                    observedTimeUnixNano: 1n,
-                    severityNumber: 9,
-                    severityText: '',
-                    body: undefined,
-                    attributes: toList(r),
-                    droppedAttributesCount: 0,
-                    flags: 0,
-                    traceId: new Uint8Array(0),
-                    spanId: new Uint8Array(0),
-                    eventName: '',
-                  })),
-                },
-              ],
-            },
-          ],
-        },
-        context,
-      );
-  }
-}
-
-function shapeOf(batch: Batch, like: Shape): Shape {
-  const [container] =
-    batch.signal === 'traces'
-      ? batch.request.resourceSpans
-      : batch.signal === 'metrics'
-        ? batch.request.resourceMetrics
-        : batch.request.resourceLogs;
-  const scopes =
-    batch.signal === 'traces'
-      ? batch.request.resourceSpans[0]!.scopeSpans
-      : batch.signal === 'metrics'
-        ? batch.request.resourceMetrics[0]!.scopeMetrics
-        : batch.request.resourceLogs[0]!.scopeLogs;
-  const records =
-    batch.signal === 'traces'
-      ? batch.request.resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => s.attributes)
-      : batch.signal === 'metrics'
-        ? batch.request.resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.gauge!.dataPoints.map(
-            (p) => p.attributes,
-          )
-        : batch.request.resourceLogs[0]!.scopeLogs[0]!.logRecords.map((l) => l.attributes);
-  return {
-    ...(like.resource ? { resource: fromList(container!.resource?.attributes ?? []) } : {}),
-    ...(like.scope ? { scope: fromList(scopes[0]!.scope?.attributes ?? []) } : {}),
-    ...(like.records ? { records: records.map(fromList) } : {}),
-  };
-}
 
 describe('enrich processor', () => {
   it.each(cases)('$name', (c) => {

@@ -1,0 +1,115 @@
+/**
+ * Built-in detectors of sensitive values in strings. Each has a stable name (the `rule` label of
+ * otelgw_redactions_total), is on or off by default, and replaces what it finds in place, leaving
+ * the rest of the string: `card 4111 1111 1111 1111 declined` keeps its words. Patterns are fixed
+ * here, anchored on word boundaries and bounded in length; none nests quantifiers, so none can
+ * backtrack catastrophically. Where a shape alone would catch look-alikes (order ids, timestamps),
+ * a check confirms it: Luhn for cards, mod 97 for IBANs.
+ */
+export interface Detector {
+  readonly name: string;
+  readonly onByDefault: boolean;
+  /** Calls `replace` for each finding; returns the string with every finding replaced. */
+  scrub(text: string, replacement: (found: string) => string): string;
+}
+
+/** A detector from a pattern (global flag required) and an optional check of each match. */
+function pattern(
+  name: string,
+  onByDefault: boolean,
+  regex: RegExp,
+  /** Confirms a match; `before` is the text just before it. */
+  check: (match: string, before: string) => boolean = () => true,
+  /** Replace only this capture group of the match (the secret after a label). */
+  group?: number,
+): Detector {
+  return {
+    name,
+    onByDefault,
+    scrub: (text, replacement) =>
+      text.replace(regex, (match: string, ...groups: unknown[]) => {
+        const offset = groups.at(-2) as number;
+        if (!check(match, text.slice(Math.max(0, offset - 256), offset))) return match;
+        if (group === undefined) return replacement(match);
+        const secret = groups[group - 1] as string | undefined;
+        return secret ? match.replace(secret, replacement(secret)) : match;
+      }),
+  };
+}
+
+/** The Luhn checksum of a digit string (spaces and dashes ignored). */
+export function luhn(candidate: string): boolean {
+  const digits = candidate.replace(/[ -]/g, '');
+  if (digits.length < 13 || digits.length > 19) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** The ISO 13616 check of an IBAN: the rearranged number is 1 modulo 97. */
+export function ibanValid(candidate: string): boolean {
+  const iban = candidate.replace(/ /g, '').toUpperCase();
+  if (iban.length < 15 || iban.length > 34) return false;
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let remainder = 0;
+  for (const c of rearranged) {
+    const value = c >= 'A' ? String(c.charCodeAt(0) - 55) : c;
+    for (const digit of value) remainder = (remainder * 10 + Number(digit)) % 97;
+  }
+  return remainder === 1;
+}
+
+export const DETECTORS: readonly Detector[] = [
+  pattern(
+    'private_key',
+    true,
+    /-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----[\s\S]{0,8192}?-----END [A-Z ]{0,20}PRIVATE KEY-----/g,
+  ),
+  pattern('jwt', true, /\beyJ[\w-]{5,2000}\.eyJ[\w-]{5,8000}\.[\w-]{0,2000}/g),
+  pattern('bearer', true, /\b(?:Bearer|Basic)\s+([\w~+/.=-]{8,4096})/gi, () => true, 1),
+  pattern('aws_access_key', true, /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g),
+  pattern(
+    'known_token',
+    true,
+    /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_\w{22,255}|glpat-[\w-]{20,64}|xox[abprs]-[\w-]{10,255}|(?:sk|rk)_live_[A-Za-z0-9]{10,255}|AIza[\w-]{35}|npm_[A-Za-z0-9]{36})\b/g,
+  ),
+  pattern(
+    'url_credentials',
+    true,
+    /\b[a-z][\w+.-]{0,20}:\/\/([^/\s:@]{1,256}:[^/\s@]{1,256})@/gi,
+    (match) => !match.endsWith('REDACTED:REDACTED@'), // what rule url.query already replaced
+    1,
+  ),
+  pattern(
+    'email',
+    true,
+    /\b[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}\b/g,
+    // user@host in a URL's authority is userinfo (rule url_credentials), not an address
+    (_match, before) => !/:\/\/[^\s/@]*$/.test(before),
+  ),
+  // Card numbers start with an issuer prefix (Visa, Mastercard, Amex, Diners, JCB, Discover), which
+  // keeps epoch-millisecond timestamps and most order ids out even when their digits pass Luhn.
+  pattern('payment_card', true, /\b(?:4|5[1-5]|2[2-7]|3[0-9]|6[05])\d(?:[ -]?\d){11,17}\b/g, luhn),
+  pattern('iban', true, /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g, ibanValid),
+  pattern('us_ssn', true, /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g),
+  pattern(
+    'phone',
+    false,
+    /(?<![\w+])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]?\d{2,4}){1,4}\b/g,
+  ),
+  pattern('ipv4', false, /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g),
+  pattern(
+    'ipv6',
+    false,
+    /\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:?){0,6}\b/gi,
+  ),
+];
+
+export const DETECTOR_NAMES: readonly string[] = DETECTORS.map((d) => d.name);

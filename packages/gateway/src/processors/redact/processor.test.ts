@@ -1,0 +1,68 @@
+// The redact processor, table-driven from testdata/cases.yaml: each case's config applied to its
+// input, compared in compact form, whether it answered UNCHANGED, and the findings per rule
+// counted in otelgw_redactions_total.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { Shape } from '../../../test-support/compact.ts';
+import { build, shapeOf } from '../../../test-support/compact.ts';
+import type { Settings } from '../../component.ts';
+import { UNCHANGED } from '../../component.ts';
+import type { Signal } from '../../signal.ts';
+import { GatewayMetrics } from '../../telemetry/metrics.ts';
+import { redactProcessorConfigSchema } from './config.ts';
+import { RedactProcessor } from './processor.ts';
+
+interface Case {
+  name: string;
+  signal?: Signal;
+  config: unknown;
+  input: Shape;
+  expect: Shape;
+  changed?: boolean;
+  counts: Record<string, number>;
+}
+
+const cases = parse(
+  readFileSync(join(import.meta.dirname, 'testdata', 'cases.yaml'), 'utf8'),
+) as Case[];
+const ENV = { REDACT_KEY: 'redact-test-key' };
+
+function settings(): Settings {
+  return {
+    id: 'redact',
+    logger: pino({ level: 'silent' }),
+    metrics: new GatewayMetrics({ processMetrics: false }),
+    memory: { reserve: () => true, release: () => undefined },
+  };
+}
+
+async function counts(s: Settings): Promise<Record<string, number>> {
+  const { values } = await s.metrics.redactions.get();
+  return Object.fromEntries(values.map((v) => [String(v.labels.rule), v.value]));
+}
+
+describe('redact processor', () => {
+  it.each(cases)('$name', async (c) => {
+    const s = settings();
+    const processor = new RedactProcessor(redactProcessorConfigSchema.parse(c.config), s, ENV);
+    const batch = build(c.signal ?? 'traces', c.input);
+    const out = processor.process(batch);
+    expect(out === UNCHANGED ? 'UNCHANGED' : 'changed').toBe(
+      c.changed === false ? 'UNCHANGED' : 'changed',
+    );
+    expect(shapeOf(batch, c.expect)).toEqual(c.expect);
+    expect(await counts(s)).toEqual(c.counts);
+  });
+
+  it.each([
+    [{ detectors: { credit_card: true } }, /unknown detector credit_card; known: private_key, jwt/],
+    [{ rules: [{ name: 'x', keys: ['a'], action: 'hash' }] }, /hash actions need a key/],
+    [{ rules: [{ name: 'Bad Name', keys: ['a'] }] }, /lowercase letters/],
+  ])('validates its config: %j', (config, message) => {
+    const result = redactProcessorConfigSchema.safeParse(config);
+    expect(result.error?.issues.map((i) => i.message).join('\n')).toMatch(message);
+  });
+});

@@ -1,0 +1,232 @@
+import { createHmac } from 'node:crypto';
+import type { AnyValue, KeyValue } from '@org/otlp';
+import { forEachDataPoint, forEachLogRecord, forEachResource, forEachSpan } from '@org/otlp';
+import { isSecretKey, queryNames, redactQuery, redactUrl, sanitizeSql } from '@org/redaction';
+import { RE2JS } from 're2js';
+import type { Processor, Settings } from '../../component.ts';
+import { UNCHANGED } from '../../component.ts';
+import type { Batch } from '../../signal.ts';
+import type { RedactProcessorConfig } from './config.ts';
+import type { Detector } from './detectors.ts';
+import { DETECTORS } from './detectors.ts';
+
+const SQL_KEYS = new Set(['db.statement', 'db.query.text']);
+const URL_KEYS = new Set(['url.full', 'http.url']);
+const QUERY_KEYS = new Set(['url.query']);
+
+/** A key matcher from exact keys and globs (RE2: linear time whatever the config holds). */
+function keyMatcher(patterns: readonly string[]): (key: string) => boolean {
+  const exact = new Set(patterns.filter((p) => !p.includes('*')));
+  const globs = patterns
+    .filter((p) => p.includes('*'))
+    .map((p) =>
+      RE2JS.compile(
+        `^${p
+          .split('*')
+          .map((part) => RE2JS.quote(part))
+          .join('.*')}$`,
+      ),
+    );
+  return (key) => exact.has(key) || globs.some((g) => g.matches(key));
+}
+
+interface KeyRule {
+  name: string;
+  matches: (key: string) => boolean;
+  action: 'drop' | 'mask' | 'hash';
+}
+
+/** What one batch's redaction found, by rule. */
+class Findings {
+  readonly counts = new Map<string, number>();
+  changed = false;
+
+  add(rule: string, n = 1): void {
+    this.counts.set(rule, (this.counts.get(rule) ?? 0) + n);
+    this.changed = true;
+  }
+}
+
+/**
+ * The `redact` processor. Every place a value can hide is visited: resource, scope, span, event,
+ * link, data point, exemplar and log attributes, nested arrays and key-value lists at any depth,
+ * span and event names, status messages and log bodies. On attributes, in order: the allow-list
+ * (an attribute not on it is dropped), the rules by key, secret-named keys, SQL literals, URL
+ * credentials and query values; then, on every string value left, the enabled detectors.
+ * Findings are counted per rule (otelgw_redactions_total); the values found appear nowhere.
+ */
+export class RedactProcessor implements Processor {
+  private readonly rules: KeyRule[];
+  private readonly allowed: ((key: string) => boolean) | undefined;
+  private readonly detectors: Detector[];
+  private readonly replace: (found: string) => string;
+  private readonly config: RedactProcessorConfig;
+  private readonly settings: Settings;
+  private readonly urlNames: ReadonlySet<string>;
+  private readonly hashKey: string | undefined;
+
+  constructor(
+    config: RedactProcessorConfig,
+    settings: Settings,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.config = config;
+    this.settings = settings;
+    this.hashKey = config.hash_key_env === undefined ? undefined : env[config.hash_key_env];
+    if (config.hash_key_env !== undefined && !this.hashKey)
+      throw new Error(`environment variable ${config.hash_key_env} (hash_key_env) is not set`);
+    this.rules = config.rules.map((rule) => ({
+      name: rule.name,
+      matches: keyMatcher(rule.keys),
+      action: rule.action,
+    }));
+    this.allowed = config.allowed_keys && keyMatcher(config.allowed_keys);
+    this.detectors = DETECTORS.filter((d) => config.detectors[d.name] ?? d.onByDefault);
+    this.replace =
+      config.detector_action === 'hash' ? (found) => this.hash(found) : () => config.mask;
+    this.urlNames = queryNames(config.url_query_params);
+  }
+
+  private hash(text: string): string {
+    return createHmac('sha256', this.hashKey!).update(text).digest('hex');
+  }
+
+  /** `text` with every detector's findings replaced. */
+  private scrub(text: string, findings: Findings): string {
+    let out = text;
+    for (const detector of this.detectors) {
+      out = detector.scrub(out, (found) => {
+        findings.add(detector.name);
+        return this.replace(found);
+      });
+    }
+    return out;
+  }
+
+  /** A value with the detectors applied to its strings, at any depth; undefined when unchanged. */
+  private value(value: AnyValue, findings: Findings): AnyValue | undefined {
+    if ('stringValue' in value) {
+      const text = this.scrub(value.stringValue, findings);
+      return text === value.stringValue ? undefined : { stringValue: text };
+    }
+    if ('arrayValue' in value) {
+      for (let i = 0; i < value.arrayValue.values.length; i++) {
+        const next = this.value(value.arrayValue.values[i]!, findings);
+        if (next) value.arrayValue.values[i] = next;
+      }
+    } else if ('kvlistValue' in value) this.attributes(value.kvlistValue.values, findings);
+    return undefined;
+  }
+
+  /** Applies the key rules and detectors to one attribute list, in place. */
+  private attributes(list: KeyValue[], findings: Findings): void {
+    for (let i = list.length - 1; i >= 0; i--) {
+      const attribute = list[i]!;
+      const { key, value } = attribute;
+      if (this.allowed && !this.allowed(key)) {
+        list.splice(i, 1);
+        findings.add('allowed_keys');
+        continue;
+      }
+      const rule = this.rules.find((r) => r.matches(key));
+      if (rule) {
+        if (rule.action === 'drop') list.splice(i, 1);
+        else if (value !== undefined) {
+          const text = 'stringValue' in value ? value.stringValue : JSON.stringify(value, bigints);
+          list[i] = {
+            key,
+            value: { stringValue: rule.action === 'hash' ? this.hash(text) : this.config.mask },
+          };
+        }
+        findings.add(rule.name);
+        continue;
+      }
+      if (value === undefined) continue;
+      if (this.config.secret_keys && isSecretKey(key)) {
+        list[i] = { key, value: { stringValue: this.config.mask } };
+        findings.add('secret.keys');
+        continue;
+      }
+      if ('stringValue' in value) {
+        let text = value.stringValue;
+        if (this.config.sql && SQL_KEYS.has(key)) {
+          const sanitized = sanitizeSql(text);
+          if (sanitized !== text) findings.add('db.statement');
+          text = sanitized;
+        } else if (URL_KEYS.has(key) || QUERY_KEYS.has(key)) {
+          const redacted = URL_KEYS.has(key)
+            ? redactUrl(text, this.urlNames)
+            : redactQuery(text.replace(/^\?/, ''), this.urlNames);
+          const expected = QUERY_KEYS.has(key) && text.startsWith('?') ? `?${redacted}` : redacted;
+          if (expected !== text) findings.add('url.query');
+          text = expected;
+        }
+        text = this.scrub(text, findings);
+        if (text !== value.stringValue) list[i] = { key, value: { stringValue: text } };
+        continue;
+      }
+      const next = this.value(value, findings);
+      if (next) list[i] = { key, value: next };
+    }
+  }
+
+  process(batch: Batch): Batch | typeof UNCHANGED {
+    const findings = new Findings();
+    const attributes = (list: KeyValue[]) => this.attributes(list, findings);
+    const text = (s: string) => (s === '' ? s : this.scrub(s, findings));
+    forEachResource(batch.request, (resource) => attributes(resource.attributes));
+    switch (batch.signal) {
+      case 'traces':
+        for (const rs of batch.request.resourceSpans)
+          for (const ss of rs.scopeSpans) if (ss.scope) attributes(ss.scope.attributes);
+        forEachSpan(batch.request, (span) => {
+          span.name = text(span.name);
+          attributes(span.attributes);
+          if (span.status) span.status.message = text(span.status.message);
+          for (const event of span.events) {
+            event.name = text(event.name);
+            attributes(event.attributes);
+          }
+          for (const link of span.links) attributes(link.attributes);
+        });
+        break;
+      case 'metrics':
+        for (const rm of batch.request.resourceMetrics)
+          for (const sm of rm.scopeMetrics) if (sm.scope) attributes(sm.scope.attributes);
+        forEachDataPoint(batch.request, (point) => {
+          attributes(point.attributes);
+          if ('exemplars' in point)
+            for (const e of point.exemplars) attributes(e.filteredAttributes);
+        });
+        break;
+      case 'logs':
+        for (const rl of batch.request.resourceLogs)
+          for (const sl of rl.scopeLogs) if (sl.scope) attributes(sl.scope.attributes);
+        forEachLogRecord(batch.request, (record) => {
+          attributes(record.attributes);
+          if (record.body) {
+            const next = this.value(record.body, findings);
+            if (next) record.body = next;
+          }
+        });
+        break;
+    }
+    if (!findings.changed) return UNCHANGED;
+    for (const [rule, n] of findings.counts)
+      this.settings.metrics.redactions.inc(
+        { processor: this.settings.id, rule, signal: batch.signal },
+        n,
+      );
+    return batch;
+  }
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const bigints = (_key: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
