@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
  * The embedded default config, used when no --config is given: OTLP/HTTP and gRPC in on the default
  * ports; every batch enriched with the gateway instance (OTEL_GATEWAY_INSTANCE, else the host
  * name), the deployment environment when OTEL_GATEWAY_ENVIRONMENT is set (apps' own values
- * kept), and the service catalog OTEL_GATEWAY_CATALOG names, if any; out to
+ * kept), and the service catalog OTEL_GATEWAY_CATALOG names, if any, then redacted with every
+ * detector that is on by default; out to
  * OTEL_GATEWAY_UPSTREAM (an OTLP/HTTP endpoint) when set, otherwise to files under ./data/ plus a
  * one-line-per-batch summary on stdout.
  */
@@ -23,7 +24,8 @@ export function DEFAULT_CONFIG_YAML(env: NodeJS.ProcessEnv): string {
   enrich:
     actions:
       - { key: gateway.instance, value: ${instance}, action: upsert }
-${environment}${catalog}`;
+${environment}${catalog}  redact: {}
+`;
   const upstream = env.OTEL_GATEWAY_UPSTREAM !== undefined && env.OTEL_GATEWAY_UPSTREAM !== '';
   const exporters = upstream
     ? `exporters:
@@ -47,15 +49,15 @@ service:
   pipelines:
     traces:
       receivers: [otlp_http, otlp_grpc]
-      processors: [enrich]
+      processors: [enrich, redact]
       exporters: ${out}
     metrics:
       receivers: [otlp_http, otlp_grpc]
-      processors: [enrich]
+      processors: [enrich, redact]
       exporters: ${out}
     logs:
       receivers: [otlp_http, otlp_grpc]
-      processors: [enrich]
+      processors: [enrich, redact]
       exporters: ${out}
 `;
 }

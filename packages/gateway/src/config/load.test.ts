@@ -166,13 +166,18 @@ service:
     });
   });
 
-  it('enriches in the embedded default: the instance always, environment and catalog when set', () => {
+  it('enriches and redacts in the embedded default: the instance always, environment and catalog when set', () => {
     const bare = loadConfig(undefined, { OTEL_GATEWAY_INSTANCE: 'gw-7' });
     expect(bare.processorConfigs.get('enrich')!.config).toEqual({
       actions: [{ key: 'gateway.instance', value: 'gw-7', action: 'upsert', on: 'resource' }],
     });
     for (const pipeline of Object.values(bare.service.pipelines))
-      expect(pipeline.processors).toEqual(['enrich']);
+      expect(pipeline.processors).toEqual(['enrich', 'redact']);
+    expect(bare.processorConfigs.get('redact')!.config).toMatchObject({
+      detectors: {},
+      secret_keys: true,
+      sql: true,
+    });
     const full = loadConfig(undefined, {
       OTEL_GATEWAY_ENVIRONMENT: 'production',
       OTEL_GATEWAY_CATALOG: '/etc/otel/catalog.yaml',
