@@ -61,4 +61,28 @@ describe('redaction rules', () => {
     for (const key of ['passport', 'tokenizer', 'user', 'keyboard'])
       expect([key, isSecretKey(key)]).toEqual([key, false]);
   });
+
+  it('db.statement: one pass - an unclosed string or dollar tag is a literal to the end', () => {
+    expect(sanitizeSql("SELECT 1 FROM t WHERE a = 'open AND b = 2")).toBe(
+      'SELECT ? FROM t WHERE a = ?',
+    );
+    expect(sanitizeSql('SELECT $t$ never closed')).toBe('SELECT ?');
+    // Adversarial input that made the former pattern rescan: still answered, and still redacted.
+    const escapes = `'${"\\'".repeat(50_000)}`;
+    expect(sanitizeSql(escapes)).toBe('?');
+    const tags = Array.from({ length: 20_000 }, (_, i) => `$t${i}$`).join(' ');
+    expect(sanitizeSql(tags)).toBe('?');
+  });
+
+  it('url.credentials: a password holding @ is redacted whole', () => {
+    expect(redactUrl('postgres://u:p@ss@db:5432/app', queryNames([]))).toBe(
+      'postgres://REDACTED:REDACTED@db:5432/app',
+    );
+  });
+
+  it('secret.keys: the last dotted segment of a key counts', () => {
+    for (const key of ['db.password', 'http.request.header.authorization', 'aws.secret_access_key'])
+      expect([key, isSecretKey(key)]).toEqual([key, true]);
+    expect(isSecretKey('password.policy.length')).toBe(false);
+  });
 });

@@ -18,6 +18,10 @@ export const SECRET_KEYS = [
   'proxy-authorization',
   'cookie',
   'set-cookie',
+  'session',
+  'sessionid',
+  'secret_access_key',
+  'x-api-key',
 ] as const;
 
 /** What replaces a secret value. */
@@ -27,7 +31,12 @@ export const CENSOR = '[REDACTED]';
 const normalized = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
 const SECRET_NAMES = new Set<string>(SECRET_KEYS.map(normalized));
 
-/** Whether `key` names a secret (see {@link SECRET_KEYS}). */
+/**
+ * Whether `key` names a secret (see {@link SECRET_KEYS}): the whole key, or its last dotted
+ * segment (`db.password`, `http.request.header.authorization`, `aws.secret_access_key`).
+ */
 export function isSecretKey(key: string): boolean {
-  return SECRET_NAMES.has(normalized(key));
+  if (SECRET_NAMES.has(normalized(key))) return true;
+  const dot = key.lastIndexOf('.');
+  return dot >= 0 && SECRET_NAMES.has(normalized(key.slice(dot + 1)));
 }

@@ -1,14 +1,45 @@
-/**
- * Dollar-quoted strings (`$$…$$`, `$tag$…$tag$`), single-quoted strings (with '' and \'
- * escapes), hex and decimal numbers; not $1 placeholders.
- */
-const SQL_LITERAL =
-  /\$([a-z_]\w*)?\$[\s\S]*?\$\1\$|'(?:[^'\\]|\\.|'')*'|\b0x[0-9a-f]+\b|(?<![\w$.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi;
+/** Numeric and hex literals (in SQL outside strings); `$1` placeholders and identifiers kept. */
+const NUMBER = /\b0x[0-9a-f]+\b|(?<![\w$.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi;
+/** The opening tag of a dollar-quoted string: `$$` or `$tag$`. */
+const DOLLAR_TAG = /\$(?:[a-z_]\w*)?\$/iy;
 
 /**
- * Rule `db.statement`: SQL with string, numeric and hex literals replaced by `?` (identifiers,
- * keywords and `$1` placeholders kept).
+ * Rule `db.statement`: SQL with string (single-quoted, with '' and \' escapes, or dollar-quoted
+ * `$$…$$` / `$tag$…$tag$`), numeric and hex literals replaced by `?`; identifiers, keywords and
+ * `$1` placeholders kept. One pass over the text: a string that never closes is a literal to the
+ * end, so no input makes it rescan (it is applied to every statement).
  */
 export function sanitizeSql(sql: string): string {
-  return sql.replace(SQL_LITERAL, '?');
+  const parts: string[] = [];
+  let plain = 0;
+  let i = 0;
+  const literal = (start: number, end: number) => {
+    parts.push(sql.slice(plain, start).replace(NUMBER, '?'), '?');
+    plain = i = end;
+  };
+  while (i < sql.length) {
+    const c = sql.charCodeAt(i);
+    if (c === 0x27) {
+      let j = i + 1;
+      for (; j < sql.length; j++) {
+        const d = sql.charCodeAt(j);
+        if (d === 0x5c) j++;
+        else if (d === 0x27) {
+          if (sql.charCodeAt(j + 1) !== 0x27) break;
+          j++;
+        }
+      }
+      literal(i, Math.min(j + 1, sql.length));
+    } else if (c === 0x24) {
+      DOLLAR_TAG.lastIndex = i;
+      const tag = DOLLAR_TAG.exec(sql)?.[0];
+      if (tag === undefined) i++;
+      else {
+        const close = sql.indexOf(tag, i + tag.length);
+        literal(i, close < 0 ? sql.length : close + tag.length);
+      }
+    } else i++;
+  }
+  parts.push(sql.slice(plain).replace(NUMBER, '?'));
+  return parts.join('');
 }

@@ -34,12 +34,12 @@ export function redactQuery(query: string, names: ReadonlySet<string>): string {
  */
 export function scrubUrls(text: string): string {
   return text
-    .replace(/(\b[a-z][\w+.-]*:\/\/)[^/@\s"]+@/gi, '$1REDACTED@')
+    .replace(/(\b[a-z][\w+.-]{0,20}:\/\/)[^/@\s"]{1,1024}@/gi, '$1REDACTED@')
     .replace(/([?&][^=&\s"#]+)=[^&\s"#]*/g, '$1=REDACTED');
 }
 
 /** Userinfo in an absolute URL: `scheme://user:password@`. */
-const URL_USERINFO = /^([a-z][\w+.-]*:\/\/)[^/?#@]*@/i;
+const URL_USERINFO = /^([a-z][\w+.-]{0,20}:\/\/)[^/?#]*@/i;
 
 /**
  * An absolute URL with rules `url.credentials` and `url.query` applied: user and password become

@@ -37,6 +37,35 @@ function pattern(
   };
 }
 
+/**
+ * A detector whose matches are confirmed by `valid`; a match that fails is tried again without
+ * its trailing parts (cut at `separator` or digit by digit), so a valid number followed by more
+ * digits or a short word (`… 12/25`, `… EUR`) is still found.
+ */
+function prefixChecked(
+  name: string,
+  regex: RegExp,
+  valid: (candidate: string) => boolean,
+  separator: RegExp,
+): Detector {
+  return {
+    name,
+    onByDefault: true,
+    scrub: (text, replacement) =>
+      text.replace(regex, (match: string) => {
+        for (let end = match.length; end > 0; end--) {
+          const candidate = match.slice(0, end);
+          if (separator.test(match.charAt(end - 1))) continue;
+          // never cut inside a run of digits or letters: only before a separator or at the end
+          const next = match.charAt(end);
+          if (next !== '' && !separator.test(next)) continue;
+          if (valid(candidate)) return replacement(candidate) + match.slice(end);
+        }
+        return match;
+      }),
+  };
+}
+
 /** The Luhn checksum of a digit string (spaces and dashes ignored). */
 export function luhn(candidate: string): boolean {
   const digits = candidate.replace(/[ -]/g, '');
@@ -94,10 +123,23 @@ export const DETECTORS: readonly Detector[] = [
     // user@host in a URL's authority is userinfo (rule url_credentials), not an address
     (_match, before) => !/:\/\/[^\s/@]*$/.test(before),
   ),
-  // Card numbers start with an issuer prefix (Visa, Mastercard, Amex, Diners, JCB, Discover), which
-  // keeps epoch-millisecond timestamps and most order ids out even when their digits pass Luhn.
-  pattern('payment_card', true, /\b(?:4|5[1-5]|2[2-7]|3[0-9]|6[05])\d(?:[ -]?\d){11,17}\b/g, luhn),
-  pattern('iban', true, /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g, ibanValid),
+  // Card numbers start with an issuer prefix, which keeps epoch-millisecond timestamps and most
+  // order ids out even when their digits pass Luhn; a run that fails Luhn is tried again shorter
+  // (a card followed by an expiry or a suffix: `4111111111111111 12/25`).
+  prefixChecked(
+    'payment_card',
+    /\b(?:4|5[0-8]|2[2-7]|3[0-9]|6[0-9])\d(?:[ -]?\d){11,17}\b/g,
+    // 8-4-4 grouping is a UUID's, never a card's
+    (candidate) =>
+      /^\d(?:[ -]?\d){12,18}$/.test(candidate) && !/^\d{8}-/.test(candidate) && luhn(candidate),
+    /[ -]/,
+  ),
+  prefixChecked(
+    'iban',
+    /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/gi,
+    ibanValid,
+    / /,
+  ),
   pattern('us_ssn', true, /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g),
   pattern(
     'phone',
