@@ -57,6 +57,29 @@ describe('redact processor', () => {
     expect(await counts(s)).toEqual(c.counts);
   });
 
+  it('reaches scope names and versions, log event names and severity texts, metric descriptions', () => {
+    const s = settings();
+    const processor = new RedactProcessor(redactProcessorConfigSchema.parse({}), s, ENV);
+    const logs = build('logs', { scope: {}, records: [{}] });
+    if (logs.signal !== 'logs') throw new Error('built logs');
+    const scope = logs.request.resourceLogs[0]!.scopeLogs[0]!;
+    scope.scope!.name = 'lib for jane@example.com';
+    scope.logRecords[0]!.eventName = 'login jane@example.com';
+    scope.logRecords[0]!.severityText = 'INFO jane@example.com';
+    processor.process(logs);
+    expect([
+      scope.scope!.name,
+      scope.logRecords[0]!.eventName,
+      scope.logRecords[0]!.severityText,
+    ]).toEqual(['lib for [REDACTED]', 'login [REDACTED]', 'INFO [REDACTED]']);
+    const metrics = build('metrics', { records: [{}] });
+    if (metrics.signal !== 'metrics') throw new Error('built metrics');
+    const metric = metrics.request.resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!;
+    metric.description = 'latency of jane@example.com';
+    processor.process(metrics);
+    expect(metric.description).toBe('latency of [REDACTED]');
+  });
+
   it.each([
     [{ detectors: { credit_card: true } }, /unknown detector credit_card; known: private_key, jwt/],
     [{ rules: [{ name: 'x', keys: ['a'], action: 'hash' }] }, /hash actions need a key/],

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { AnyValue, KeyValue } from '@org/otlp';
+import type { AnyValue, InstrumentationScope, KeyValue } from '@org/otlp';
 import { forEachDataPoint, forEachLogRecord, forEachResource, forEachSpan } from '@org/otlp';
 import { isSecretKey, queryNames, redactQuery, redactUrl, sanitizeSql } from '@org/redaction';
 import { RE2JS } from 're2js';
@@ -49,8 +49,9 @@ class Findings {
 
 /**
  * The `redact` processor. Every place a value can hide is visited: resource, scope, span, event,
- * link, data point, exemplar and log attributes, nested arrays and key-value lists at any depth,
- * span and event names, status messages and log bodies. On attributes, in order: the allow-list
+ * link, data point, exemplar and log attributes (keys and values), nested arrays and key-value
+ * lists at any depth, span and event names, status messages, scope names and versions, metric
+ * descriptions, log event names, severity texts and bodies. On attributes, in order: the allow-list
  * (an attribute not on it is dropped), the rules by key, secret-named keys, SQL literals, URL
  * credentials and query values; then, on every string value left, the enabled detectors.
  * Findings are counted per rule (otelgw_redactions_total); the values found appear nowhere.
@@ -122,7 +123,8 @@ export class RedactProcessor implements Processor {
   private attributes(list: KeyValue[], findings: Findings): void {
     for (let i = list.length - 1; i >= 0; i--) {
       const attribute = list[i]!;
-      const { key, value } = attribute;
+      const { value } = attribute;
+      let { key } = attribute;
       if (this.allowed && !this.allowed(key)) {
         list.splice(i, 1);
         findings.add('allowed_keys');
@@ -140,6 +142,12 @@ export class RedactProcessor implements Processor {
         }
         findings.add(rule.name);
         continue;
+      }
+      // A key can hold a value too (an address used as a map key): scrubbed like one.
+      const cleanKey = this.scrub(key, findings);
+      if (cleanKey !== key) {
+        key = cleanKey;
+        list[i] = { ...attribute, key };
       }
       if (value === undefined) continue;
       if (this.config.secret_keys && isSecretKey(key)) {
@@ -174,11 +182,16 @@ export class RedactProcessor implements Processor {
     const findings = new Findings();
     const attributes = (list: KeyValue[]) => this.attributes(list, findings);
     const text = (s: string) => (s === '' ? s : this.scrub(s, findings));
+    const scope = (s: InstrumentationScope) => {
+      s.name = text(s.name);
+      s.version = text(s.version);
+      attributes(s.attributes);
+    };
     forEachResource(batch.request, (resource) => attributes(resource.attributes));
     switch (batch.signal) {
       case 'traces':
         for (const rs of batch.request.resourceSpans)
-          for (const ss of rs.scopeSpans) if (ss.scope) attributes(ss.scope.attributes);
+          for (const ss of rs.scopeSpans) if (ss.scope) scope(ss.scope);
         forEachSpan(batch.request, (span) => {
           span.name = text(span.name);
           attributes(span.attributes);
@@ -192,7 +205,10 @@ export class RedactProcessor implements Processor {
         break;
       case 'metrics':
         for (const rm of batch.request.resourceMetrics)
-          for (const sm of rm.scopeMetrics) if (sm.scope) attributes(sm.scope.attributes);
+          for (const sm of rm.scopeMetrics) {
+            if (sm.scope) scope(sm.scope);
+            for (const metric of sm.metrics) metric.description = text(metric.description);
+          }
         forEachDataPoint(batch.request, (point) => {
           attributes(point.attributes);
           if ('exemplars' in point)
@@ -201,8 +217,10 @@ export class RedactProcessor implements Processor {
         break;
       case 'logs':
         for (const rl of batch.request.resourceLogs)
-          for (const sl of rl.scopeLogs) if (sl.scope) attributes(sl.scope.attributes);
+          for (const sl of rl.scopeLogs) if (sl.scope) scope(sl.scope);
         forEachLogRecord(batch.request, (record) => {
+          record.eventName = text(record.eventName);
+          record.severityText = text(record.severityText);
           attributes(record.attributes);
           if (record.body) {
             const next = this.value(record.body, findings);
