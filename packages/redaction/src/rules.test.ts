@@ -55,6 +55,17 @@ describe('redaction rules', () => {
     );
   });
 
+  it('url.query: fragment parameters and request targets too', () => {
+    const names = queryNames(['access_token', 'token']);
+    expect(redactUrl('https://app.example/cb#access_token=a1&state=s', names)).toBe(
+      'https://app.example/cb#access_token=REDACTED&state=s',
+    );
+    expect(redactUrl('/search?token=t1&q=x#token=t2', names)).toBe(
+      '/search?token=REDACTED&q=x#token=REDACTED',
+    );
+    expect(redactUrl('/docs#token', names)).toBe('/docs#token');
+  });
+
   it('secret.keys: names compared ignoring case, _ and -', () => {
     for (const key of ['password', 'API_KEY', 'apiKey', 'api-key', 'Set-Cookie', 'client_secret'])
       expect([key, isSecretKey(key)]).toEqual([key, true]);

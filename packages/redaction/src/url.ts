@@ -42,18 +42,20 @@ export function scrubUrls(text: string): string {
 const URL_USERINFO = /^([a-z][\w+.-]{0,20}:\/\/)[^/?#]*@/i;
 
 /**
- * An absolute URL with rules `url.credentials` and `url.query` applied: user and password become
- * REDACTED:REDACTED, and the values of the named query parameters REDACTED.
+ * A URL reference (absolute, or a request target such as `http.target`'s `/path?query#fragment`)
+ * with rules `url.credentials` and `url.query` applied: user and password become
+ * REDACTED:REDACTED, and the values of the named parameters REDACTED, in the query and in a
+ * fragment that carries parameters too (`#access_token=`, as OAuth's implicit flow returns it).
  */
 export function redactUrl(url: string, names: ReadonlySet<string>): string {
   const withoutUser = url.replace(URL_USERINFO, '$1REDACTED:REDACTED@');
   const hashAt = withoutUser.indexOf('#');
   const end = hashAt < 0 ? withoutUser.length : hashAt;
   const queryAt = withoutUser.indexOf('?');
-  if (queryAt < 0 || queryAt > end) return withoutUser;
-  return (
-    withoutUser.slice(0, queryAt + 1) +
-    redactQuery(withoutUser.slice(queryAt + 1, end), names) +
-    withoutUser.slice(end)
-  );
+  const beforeFragment =
+    queryAt < 0 || queryAt > end
+      ? withoutUser.slice(0, end)
+      : withoutUser.slice(0, queryAt + 1) + redactQuery(withoutUser.slice(queryAt + 1, end), names);
+  if (hashAt < 0) return beforeFragment;
+  return `${beforeFragment}#${redactQuery(withoutUser.slice(hashAt + 1), names)}`;
 }

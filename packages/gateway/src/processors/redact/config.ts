@@ -73,7 +73,7 @@ export const redactProcessorConfigSchema = z
         'code',
       ])
       .describe(
-        'Query parameters whose values are redacted in url.full, url.query and http.url: rule url.query.',
+        'Query and fragment parameters whose values are redacted in url.full, http.url, http.target and url.query: rule url.query.',
       ),
     mask: z.string().default('[REDACTED]').describe('What replaces a masked value.'),
     hash_key_env: z

@@ -111,11 +111,17 @@ export const DETECTORS: readonly Detector[] = [
     true,
     /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{22,}|glpat-[\w-]{20,}|xox[abprs]-[\w-]{10,}|(?:sk|rk)_live_[A-Za-z0-9]{10,}|AIza[\w-]{35}|npm_[A-Za-z0-9]{36,})/g,
   ),
+  // `user:password@` (the user may be empty: `redis://:pw@host`), or a lone user that looks like a
+  // token (`https://<token>@host`: 16+ characters mixing letters and digits); `git@` stays.
   pattern(
     'url_credentials',
     true,
-    /\b[a-z][\w+.-]{0,20}:\/\/([^/\s:@]{1,256}:[^/\s@]{1,256})@/gi,
-    (match) => !match.endsWith('REDACTED:REDACTED@'), // what rule url.query already replaced
+    /\b[a-z][\w+.-]{0,20}:\/\/([^/\s:@]{0,256}:[^/\s@]{1,256}|[\w~.%+-]{16,256})@/gi,
+    (match) => {
+      if (match.endsWith('REDACTED:REDACTED@')) return false; // what rule url.query already replaced
+      const userinfo = match.slice(match.indexOf('//') + 2, -1);
+      return userinfo.includes(':') || (/[a-z]/i.test(userinfo) && /\d/.test(userinfo));
+    },
     1,
   ),
   pattern(

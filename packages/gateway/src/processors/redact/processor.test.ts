@@ -80,6 +80,26 @@ describe('redact processor', () => {
     expect(metric.description).toBe('latency of [REDACTED]');
   });
 
+  it('scans bytes that are UTF-8 text and leaves other bytes as they were', async () => {
+    const s = settings();
+    const processor = new RedactProcessor(redactProcessorConfigSchema.parse({}), s, ENV);
+    const spans = build('traces', { records: [{}] });
+    if (spans.signal !== 'traces') throw new Error('built spans');
+    const binary = Uint8Array.of(0xff, 0xfe, 0x40, 0x00);
+    const span = spans.request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    span.attributes = [
+      { key: 'payload', value: { bytesValue: Buffer.from('mail jane@example.com', 'utf8') } },
+      { key: 'blob', value: { bytesValue: binary } },
+    ];
+    expect(processor.process(spans)).not.toBe(UNCHANGED);
+    const [payload, blob] = span.attributes.map((a) => a.value);
+    expect(payload && 'bytesValue' in payload && Buffer.from(payload.bytesValue).toString()).toBe(
+      'mail [REDACTED]',
+    );
+    expect(blob).toEqual({ bytesValue: binary });
+    expect(await counts(s)).toEqual({ email: 1 });
+  });
+
   it.each([
     [{ detectors: { credit_card: true } }, /unknown detector credit_card; known: private_key, jwt/],
     [{ rules: [{ name: 'x', keys: ['a'], action: 'hash' }] }, /hash actions need a key/],

@@ -10,9 +10,12 @@ import type { RedactProcessorConfig } from './config.ts';
 import type { Detector } from './detectors.ts';
 import { DETECTORS } from './detectors.ts';
 
+/** Fatal: bytes that are not UTF-8 are left alone rather than scanned as replacement characters. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 const SQL_KEYS = new Set(['db.statement', 'db.query.text']);
-const URL_KEYS = new Set(['url.full', 'http.url']);
-const QUERY_KEYS = new Set(['url.query']);
+const URL_KEYS = new Set(['url.full', 'http.url', 'http.target']);
+const QUERY_KEYS = new Set(['url.query', 'url.fragment']);
 
 /** A key matcher from exact keys and globs (RE2: linear time whatever the config holds). */
 function keyMatcher(patterns: readonly string[]): (key: string) => boolean {
@@ -109,6 +112,17 @@ export class RedactProcessor implements Processor {
     if ('stringValue' in value) {
       const text = this.scrub(value.stringValue, findings);
       return text === value.stringValue ? undefined : { stringValue: text };
+    }
+    if ('bytesValue' in value) {
+      // Bytes that are UTF-8 text are scanned as text; other bytes hold no text to find.
+      let decoded: string;
+      try {
+        decoded = UTF8.decode(value.bytesValue);
+      } catch {
+        return undefined;
+      }
+      const text = this.scrub(decoded, findings);
+      return text === decoded ? undefined : { bytesValue: Buffer.from(text, 'utf8') };
     }
     if ('arrayValue' in value) {
       for (let i = 0; i < value.arrayValue.values.length; i++) {
