@@ -1,6 +1,7 @@
 // The enrich processor, table-driven from testdata/cases.yaml: each case's config applied to its
 // input, compared in compact form (attributes as plain maps), and whether it answered UNCHANGED.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +48,49 @@ describe('enrich processor', () => {
       c.changed === false ? 'UNCHANGED' : 'changed',
     );
     expect(shapeOf(batch, c.expect)).toEqual(c.expect);
+  });
+
+  it('creates no scope when nothing was added to it, and answers UNCHANGED', () => {
+    const processor = new EnrichProcessor(
+      enrichProcessorConfigSchema.parse({
+        actions: [{ key: 'lib.team', action: 'rename', to: 'team', on: 'scope' }],
+      }),
+      SETTINGS,
+      ENV,
+    );
+    const batch = build('traces', { records: [{}] });
+    if (batch.signal !== 'traces') throw new Error('built spans');
+    expect(processor.process(batch)).toBe(UNCHANGED);
+    expect(batch.request.resourceSpans[0]!.scopeSpans[0]!.scope).toBeUndefined();
+  });
+
+  it('catalog: UNCHANGED when the resource already has its attributes; values never shared', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'enrich-')), 'catalog.yaml');
+    writeFileSync(path, 'services: [{ match: checkout, attributes: { team: shop, tier: 1 } }]');
+    const processor = new EnrichProcessor(
+      enrichProcessorConfigSchema.parse({ catalog: { path } }),
+      SETTINGS,
+      ENV,
+    );
+    const first = build('traces', { resource: { 'service.name': 'checkout' }, records: [{}] });
+    const second = build('traces', { resource: { 'service.name': 'checkout' }, records: [{}] });
+    expect(processor.process(first)).not.toBe(UNCHANGED);
+    expect(processor.process(second)).not.toBe(UNCHANGED);
+    expect(processor.process(first)).toBe(UNCHANGED);
+    const team = (b: typeof first) =>
+      b.signal === 'traces'
+        ? b.request.resourceSpans[0]!.resource!.attributes.find((a) => a.key === 'team')!.value
+        : undefined;
+    expect(team(first)).toEqual({ stringValue: 'shop' });
+    expect(team(first)).not.toBe(team(second));
+    const stale = build('traces', {
+      resource: { 'service.name': 'checkout', team: 'shop', tier: '1' },
+      records: [{}],
+    });
+    expect(processor.process(stale)).not.toBe(UNCHANGED); // tier typed as the catalog says
+    expect(shapeOf(stale, { resource: {} })).toEqual({
+      resource: { 'service.name': 'checkout', team: 'shop', tier: 1 },
+    });
   });
 
   it('refuses an unset environment variable, naming it', () => {

@@ -30,11 +30,28 @@ function literal(value: string | number | boolean): AnyValue {
   return Number.isInteger(value) ? { intValue: BigInt(value) } : { doubleValue: value };
 }
 
-/** The text of a value, for hashing: strings as they are, everything else in a stable form. */
+/**
+ * The text of a value, for hashing: scalars as they print (an id sent as the int 42 by one
+ * service and the string "42" by another hashes the same, so they still correlate), bytes in
+ * base64, arrays and maps in a stable JSON form.
+ */
 function textOf(value: AnyValue): string {
   if ('stringValue' in value) return value.stringValue;
+  if ('intValue' in value) return value.intValue.toString();
+  if ('doubleValue' in value) return String(value.doubleValue);
+  if ('boolValue' in value) return String(value.boolValue);
   if ('bytesValue' in value) return Buffer.from(value.bytesValue).toString('base64');
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** Whether `a` is the catalog's scalar `b`, same type and value. */
+function sameScalar(a: AnyValue | undefined, b: AnyValue): boolean {
+  if (a === undefined) return false;
+  if ('stringValue' in b) return 'stringValue' in a && a.stringValue === b.stringValue;
+  if ('intValue' in b) return 'intValue' in a && a.intValue === b.intValue;
+  if ('doubleValue' in b) return 'doubleValue' in a && a.doubleValue === b.doubleValue;
+  if ('boolValue' in b) return 'boolValue' in a && a.boolValue === b.boolValue;
+  return false;
 }
 
 const indexOf = (attributes: KeyValue[], key: string) => attributes.findIndex((a) => a.key === key);
@@ -135,7 +152,10 @@ const emptyScope = (): InstrumentationScope => ({
   droppedAttributesCount: 0,
 });
 
-/** The attribute lists of every scope (created where an action adds and there is none). */
+/**
+ * The attribute lists of every scope. Where there is none and an action may add, it visits a new
+ * list and creates the scope only when something was added to it.
+ */
 function forEachScope(
   batch: Batch,
   create: boolean,
@@ -148,8 +168,12 @@ function forEachScope(
         ? batch.request.resourceMetrics.flatMap((r) => r.scopeMetrics)
         : batch.request.resourceLogs.flatMap((r) => r.scopeLogs);
   for (const container of containers) {
-    if (!container.scope && create) container.scope = emptyScope();
     if (container.scope) visit(container.scope.attributes);
+    else if (create) {
+      const scope = emptyScope();
+      visit(scope.attributes);
+      if (scope.attributes.length > 0) container.scope = scope;
+    }
   }
 }
 
@@ -255,8 +279,14 @@ export class EnrichProcessor implements Processor {
         continue;
       }
       holder.resource ??= { attributes: [], droppedAttributesCount: 0, entityRefs: [] };
-      for (const { key, value } of found) set(holder.resource.attributes, key, value!);
-      changed = true;
+      const attributes = holder.resource.attributes;
+      for (const { key, value } of found) {
+        const at = indexOf(attributes, key);
+        if (at >= 0 && sameScalar(attributes[at]!.value, value!)) continue;
+        // a copy: later processors may change the batch's values in place
+        set(attributes, key, { ...value! });
+        changed = true;
+      }
     }
     if (unknown > 0)
       this.settings.metrics.catalogUnknown.inc(
