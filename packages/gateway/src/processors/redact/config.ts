@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { DETECTOR_NAMES } from './detectors.ts';
 
@@ -6,16 +7,44 @@ const keyPattern = z
   .min(1)
   .describe('An attribute key, exactly, or a glob where * stands for any run of characters.');
 
+const ruleName = z
+  .string()
+  .regex(/^[a-z0-9_.-]+$/, 'lowercase letters, digits, _ . -')
+  .describe('The rule label of otelgw_redactions_total.');
+
 const ruleSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[a-z0-9_.-]+$/, 'lowercase letters, digits, _ . -')
-    .describe('The rule label of otelgw_redactions_total.'),
+  name: ruleName,
   keys: z.array(keyPattern).min(1).describe('The attribute keys the rule covers, at any depth.'),
   action: z
     .enum(['drop', 'mask', 'hash'])
     .default('mask')
     .describe('drop the attribute, mask its value, or replace it with a keyed hash.'),
+});
+
+const patternSchema = z.strictObject({
+  name: ruleName.refine((name) => !DETECTOR_NAMES.includes(name), {
+    message: 'a built-in detector has this name',
+  }),
+  pattern: z
+    .string()
+    .min(1)
+    .superRefine((pattern, ctx) => {
+      try {
+        RE2JS.compile(pattern);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `not an RE2 pattern: ${(error as Error).message}`,
+        });
+      }
+    })
+    .describe(
+      'An RE2 regular expression (linear time whatever the input); every match in every string is replaced.',
+    ),
+  action: z
+    .enum(['mask', 'hash'])
+    .optional()
+    .describe('What replaces a match; detector_action when not given.'),
 });
 
 export const redactProcessorConfigSchema = z
@@ -41,6 +70,12 @@ export const redactProcessorConfigSchema = z
       })
       .describe(
         'Built-in value detectors switched on or off by name; the rest keep their default (phone, ipv4, ipv6 off; all others on).',
+      ),
+    patterns: z
+      .array(patternSchema)
+      .default([])
+      .describe(
+        'Detectors of your own, applied to every string after the built-in ones: an account number format, an internal ticket id…',
       ),
     detector_action: z
       .enum(['mask', 'hash'])
@@ -84,7 +119,9 @@ export const redactProcessorConfigSchema = z
   })
   .superRefine((config, ctx) => {
     const hashes =
-      config.detector_action === 'hash' || config.rules.some((rule) => rule.action === 'hash');
+      config.detector_action === 'hash' ||
+      config.rules.some((rule) => rule.action === 'hash') ||
+      config.patterns.some((pattern) => pattern.action === 'hash');
     if (hashes && config.hash_key_env === undefined)
       ctx.addIssue({ code: 'custom', path: ['hash_key_env'], message: 'hash actions need a key' });
   })

@@ -100,10 +100,22 @@ describe('redact processor', () => {
     expect(await counts(s)).toEqual({ email: 1 });
   });
 
+  it('runs a pattern that would backtrack catastrophically in linear time', () => {
+    const s = settings();
+    const config = { patterns: [{ name: 'nested', pattern: '(a+)+$' }] };
+    const processor = new RedactProcessor(redactProcessorConfigSchema.parse(config), s, ENV);
+    // 'a' x 100k then 'b': a backtracking engine tries 2^n splits before failing
+    const logs = build('logs', { records: [{ payload: `${'a'.repeat(100_000)}b` }] });
+    expect(processor.process(logs)).toBe(UNCHANGED);
+  });
+
   it.each([
     [{ detectors: { credit_card: true } }, /unknown detector credit_card; known: private_key, jwt/],
     [{ rules: [{ name: 'x', keys: ['a'], action: 'hash' }] }, /hash actions need a key/],
     [{ rules: [{ name: 'Bad Name', keys: ['a'] }] }, /lowercase letters/],
+    [{ patterns: [{ name: 'x', pattern: '(?<=a)b' }] }, /not an RE2 pattern: /],
+    [{ patterns: [{ name: 'email', pattern: 'x' }] }, /a built-in detector has this name/],
+    [{ patterns: [{ name: 'x', pattern: 'x', action: 'hash' }] }, /hash actions need a key/],
   ])('validates its config: %j', (config, message) => {
     const result = redactProcessorConfigSchema.safeParse(config);
     expect(result.error?.issues.map((i) => i.message).join('\n')).toMatch(message);

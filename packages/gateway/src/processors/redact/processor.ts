@@ -8,7 +8,7 @@ import { UNCHANGED } from '../../component.ts';
 import type { Batch } from '../../signal.ts';
 import type { RedactProcessorConfig } from './config.ts';
 import type { Detector } from './detectors.ts';
-import { DETECTORS } from './detectors.ts';
+import { DETECTORS, re2Detector } from './detectors.ts';
 
 /** Fatal: bytes that are not UTF-8 are left alone rather than scanned as replacement characters. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -63,6 +63,8 @@ export class RedactProcessor implements Processor {
   private readonly rules: KeyRule[];
   private readonly allowed: ((key: string) => boolean) | undefined;
   private readonly detectors: Detector[];
+  /** The configured patterns, each with what replaces its matches. */
+  private readonly patterns: { detector: Detector; replace: (found: string) => string }[];
   private readonly replace: (found: string) => string;
   private readonly config: RedactProcessorConfig;
   private readonly settings: Settings;
@@ -89,6 +91,13 @@ export class RedactProcessor implements Processor {
     this.replace =
       config.detector_action === 'hash' ? (found) => this.hash(found) : () => config.mask;
     this.urlNames = queryNames(config.url_query_params);
+    this.patterns = config.patterns.map((p) => ({
+      detector: re2Detector(p.name, p.pattern),
+      replace:
+        (p.action ?? config.detector_action) === 'hash'
+          ? (found: string) => this.hash(found)
+          : () => config.mask,
+    }));
   }
 
   private hash(text: string): string {
@@ -102,6 +111,12 @@ export class RedactProcessor implements Processor {
       out = detector.scrub(out, (found) => {
         findings.add(detector.name);
         return this.replace(found);
+      });
+    }
+    for (const { detector, replace } of this.patterns) {
+      out = detector.scrub(out, (found) => {
+        findings.add(detector.name);
+        return replace(found);
       });
     }
     return out;
