@@ -162,6 +162,13 @@ export const DETECTORS: readonly Detector[] = [
     // user@host in a URL's authority is userinfo (rule url_credentials), not an address
     (_match, before) => !/:\/\/[^\s/@]*$/.test(before),
   ),
+  // Before cards: an IBAN's digits can hold a run that passes as a card (`DE.. 3704 0044 …`).
+  prefixChecked(
+    'iban',
+    /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/gi,
+    ibanValid,
+    / /,
+  ),
   // Card numbers start with an issuer prefix, which keeps epoch-millisecond timestamps and most
   // order ids out even when their digits pass Luhn; a run that fails Luhn is tried again shorter
   // (a card followed by an expiry or a suffix: `4111111111111111 12/25`).
@@ -172,12 +179,6 @@ export const DETECTORS: readonly Detector[] = [
     (candidate) =>
       /^\d(?:[ -]?\d){12,18}$/.test(candidate) && !/^\d{8}-/.test(candidate) && luhn(candidate),
     /[ -]/,
-  ),
-  prefixChecked(
-    'iban',
-    /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/gi,
-    ibanValid,
-    / /,
   ),
   pattern('us_ssn', true, /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g),
   pattern(
