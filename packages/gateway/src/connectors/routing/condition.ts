@@ -1,6 +1,7 @@
 import type { AnyValue, KeyValue } from '@org/otlp';
 import { RE2JS } from 're2js';
 import { z } from 'zod';
+import { re2Pattern } from '../../config/re2.ts';
 
 /** The record fields a condition can read (span name/kind/status, log severity, metric name). */
 const FIELDS = [
@@ -41,20 +42,7 @@ const leafSchema = z
       .describe('A request header or gRPC metadata key the receiver lists in metadata_headers.'),
     equals: scalar.optional(),
     in: z.array(scalar).min(1).optional(),
-    regex: z
-      .string()
-      .min(1)
-      .superRefine((pattern, ctx) => {
-        try {
-          RE2JS.compile(pattern);
-        } catch (error) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `not an RE2 pattern: ${(error as Error).message}`,
-          });
-        }
-      })
-      .optional(),
+    regex: re2Pattern.optional(),
     exists: z.boolean().optional(),
     gt: z.number().optional(),
     gte: z.number().optional(),

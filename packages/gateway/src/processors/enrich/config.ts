@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { re2Pattern } from '../../config/re2.ts';
 
 const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -33,8 +34,7 @@ const actionSchema = z
         'Take the value from another attribute in the same place (no change when it is absent).',
       ),
     to: z.string().min(1).optional().describe('rename: the new key.'),
-    pattern: z
-      .string()
+    pattern: re2Pattern
       .optional()
       .describe(
         'extract: an RE2 pattern (linear time, cannot hang) with named groups: (?<name>…).',

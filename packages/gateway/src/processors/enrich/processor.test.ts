@@ -107,14 +107,9 @@ describe('enrich processor', () => {
     [{ actions: [{ key: 'a', action: 'delete', value: 1 }] }, 'delete takes no value'],
     [{ actions: [{ key: 'a', action: 'rename' }] }, 'to goes with rename, and only with it'],
     [{ actions: [{ key: 'a', action: 'hash' }] }, 'hash actions need a key'],
-    [{ actions: [{ key: 'a', action: 'extract', pattern: '(' }] }, undefined],
+    [{ actions: [{ key: 'a', action: 'extract', pattern: '(' }] }, 'not an RE2 pattern: '],
   ])('validates its config: %j', (config, message) => {
     const result = enrichProcessorConfigSchema.safeParse(config);
-    if (message === undefined) {
-      // The pattern passes the schema; RE2 refuses it when the processor is built.
-      expect(() => new EnrichProcessor(result.data!, SETTINGS, ENV)).toThrow();
-      return;
-    }
-    expect(result.error?.issues.map((i) => i.message)).toContain(message);
+    expect(result.error?.issues.map((i) => i.message).join('\n')).toContain(message);
   });
 });

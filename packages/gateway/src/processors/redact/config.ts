@@ -1,5 +1,5 @@
-import { RE2JS } from 're2js';
 import { z } from 'zod';
+import { re2Pattern } from '../../config/re2.ts';
 import { DETECTOR_NAMES } from './detectors.ts';
 
 const keyPattern = z
@@ -25,22 +25,9 @@ const patternSchema = z.strictObject({
   name: ruleName.refine((name) => !DETECTOR_NAMES.includes(name), {
     message: 'a built-in detector has this name',
   }),
-  pattern: z
-    .string()
-    .min(1)
-    .superRefine((pattern, ctx) => {
-      try {
-        RE2JS.compile(pattern);
-      } catch (error) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `not an RE2 pattern: ${(error as Error).message}`,
-        });
-      }
-    })
-    .describe(
-      'An RE2 regular expression (linear time whatever the input); every match in every string is replaced.',
-    ),
+  pattern: re2Pattern.describe(
+    'An RE2 regular expression (linear time whatever the input); every match in every string is replaced.',
+  ),
   action: z
     .enum(['mask', 'hash'])
     .optional()
