@@ -4,9 +4,11 @@
 import type { AnyValue, KeyValue } from '@org/otlp';
 import type { Batch, Signal } from '../src/signal.ts';
 import { batchOf, contextOf } from '../src/signal.ts';
+import type { Scalar } from '../src/values.ts';
+import { scalarOf, scalarValue } from '../src/values.ts';
 import { span } from './spans.ts';
 
-export type Scalar = string | number | boolean;
+export type { Scalar };
 /** Attributes as a map; a nested map is a key-value list, an array an array value. */
 export interface Compact {
   [key: string]: Scalar | Compact | Scalar[];
@@ -27,19 +29,13 @@ export interface Shape {
 function toValue(v: Scalar | Compact | Scalar[]): AnyValue {
   if (Array.isArray(v)) return { arrayValue: { values: v.map(toValue) } };
   if (typeof v === 'object') return { kvlistValue: { values: toList(v) } };
-  if (typeof v === 'string') return { stringValue: v };
-  if (typeof v === 'boolean') return { boolValue: v };
-  return Number.isInteger(v) ? { intValue: BigInt(v) } : { doubleValue: v };
+  return scalarValue(v);
 }
 
 function fromValue(value: AnyValue): Scalar | Compact | Scalar[] | undefined {
-  if ('stringValue' in value) return value.stringValue;
-  if ('boolValue' in value) return value.boolValue;
-  if ('intValue' in value) return Number(value.intValue);
-  if ('doubleValue' in value) return value.doubleValue;
   if ('arrayValue' in value) return value.arrayValue.values.map((v) => fromValue(v) as Scalar);
   if ('kvlistValue' in value) return fromList(value.kvlistValue.values);
-  return undefined;
+  return scalarOf(value);
 }
 
 export const toList = (c: Compact = {}): KeyValue[] =>

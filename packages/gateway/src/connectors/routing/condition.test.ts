@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { toList } from '../../../test-support/compact.ts';
+import type { Scalar } from '../../values.ts';
 import type { Field, MatchView } from './condition.ts';
 import { compileCondition, conditionSchema, needsRecord } from './condition.ts';
 
-type Scalar = string | number | boolean;
 interface Case {
   name: string;
   condition: unknown;

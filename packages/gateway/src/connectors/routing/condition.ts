@@ -1,7 +1,9 @@
-import type { AnyValue, KeyValue } from '@org/otlp';
+import type { KeyValue } from '@org/otlp';
 import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { re2Pattern } from '../../config/re2.ts';
+import type { Scalar } from '../../values.ts';
+import { scalarOf } from '../../values.ts';
 
 /** The record fields a condition can read (span name/kind/status, log severity, metric name). */
 const FIELDS = [
@@ -102,20 +104,11 @@ export function needsRecord(condition: Condition): boolean {
   );
 }
 
-function scalarOf(value: AnyValue | undefined): string | number | boolean | undefined {
-  if (value === undefined) return undefined;
-  if ('stringValue' in value) return value.stringValue;
-  if ('intValue' in value) return Number(value.intValue);
-  if ('doubleValue' in value) return value.doubleValue;
-  if ('boolValue' in value) return value.boolValue;
-  return undefined;
-}
-
 const find = (list: readonly KeyValue[] | undefined, key: string) =>
   scalarOf(list?.find((a) => a.key === key)?.value);
 
 /** A leaf's value getter. */
-function reader(leaf: Leaf): (view: MatchView) => string | number | boolean | undefined {
+function reader(leaf: Leaf): (view: MatchView) => Scalar | undefined {
   if (leaf.resource !== undefined) {
     const key = leaf.resource;
     return (view) => find(view.resource, key);

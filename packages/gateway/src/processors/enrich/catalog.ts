@@ -1,8 +1,9 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import type { AnyValue, KeyValue } from '@org/otlp';
+import type { KeyValue } from '@org/otlp';
 import { RE2JS } from 're2js';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { scalarValue } from '../../values.ts';
 
 const entrySchema = z.strictObject({
   match: z
@@ -21,15 +22,6 @@ interface Entry {
   matches: (service: string) => boolean;
   attributes: KeyValue[];
 }
-
-const valueOf = (v: string | number | boolean): AnyValue =>
-  typeof v === 'string'
-    ? { stringValue: v }
-    : typeof v === 'boolean'
-      ? { boolValue: v }
-      : Number.isInteger(v)
-        ? { intValue: BigInt(v) }
-        : { doubleValue: v };
 
 /** A glob as an RE2 pattern: linear-time matching whatever the file holds. */
 function matcher(glob: string): (service: string) => boolean {
@@ -62,7 +54,7 @@ export function readCatalog(path: string): Entry[] {
     matches: matcher(entry.match),
     attributes: Object.entries(entry.attributes).map(([key, value]) => ({
       key,
-      value: valueOf(value),
+      value: scalarValue(value),
     })),
   }));
 }

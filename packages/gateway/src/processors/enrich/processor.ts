@@ -12,6 +12,7 @@ import type { Processor, Settings } from '../../component.ts';
 import { UNCHANGED } from '../../component.ts';
 import type { Batch } from '../../signal.ts';
 import { ServiceCatalog } from './catalog.ts';
+import { scalarValue } from '../../values.ts';
 import type { EnrichAction, EnrichProcessorConfig } from './config.ts';
 
 /** One action compiled: changes an attribute list in place and says whether it changed it. */
@@ -22,12 +23,6 @@ interface Compiled {
   /** Whether the action may add an attribute (a scope is created for it when there is none). */
   adds: boolean;
   apply: Apply;
-}
-
-function literal(value: string | number | boolean): AnyValue {
-  if (typeof value === 'string') return { stringValue: value };
-  if (typeof value === 'boolean') return { boolValue: value };
-  return Number.isInteger(value) ? { intValue: BigInt(value) } : { doubleValue: value };
 }
 
 /**
@@ -67,7 +62,7 @@ function compile(action: EnrichAction, hashKey: string | undefined, env: NodeJS.
   const { key } = action;
   let source: ((attributes: KeyValue[]) => AnyValue | undefined) | undefined;
   if (action.value !== undefined) {
-    const value = literal(action.value);
+    const value = scalarValue(action.value);
     source = () => value;
   } else if (action.from_env !== undefined) {
     const text = env[action.from_env];
