@@ -62,10 +62,8 @@ class Findings {
 export class RedactProcessor implements Processor {
   private readonly rules: KeyRule[];
   private readonly allowed: ((key: string) => boolean) | undefined;
-  private readonly detectors: Detector[];
-  /** The configured patterns, each with what replaces its matches. */
-  private readonly patterns: { detector: Detector; replace: (found: string) => string }[];
-  private readonly replace: (found: string) => string;
+  /** The enabled built-in detectors, then the configured patterns, each with its replacement. */
+  private readonly detectors: { detector: Detector; replace: (found: string) => string }[];
   private readonly config: RedactProcessorConfig;
   private readonly settings: Settings;
   private readonly urlNames: ReadonlySet<string>;
@@ -87,17 +85,19 @@ export class RedactProcessor implements Processor {
       action: rule.action,
     }));
     this.allowed = config.allowed_keys && keyMatcher(config.allowed_keys);
-    this.detectors = DETECTORS.filter((d) => config.detectors[d.name] ?? d.onByDefault);
-    this.replace =
-      config.detector_action === 'hash' ? (found) => this.hash(found) : () => config.mask;
+    const replacement = (action: 'mask' | 'hash') =>
+      action === 'hash' ? (found: string) => this.hash(found) : () => config.mask;
+    this.detectors = [
+      ...DETECTORS.filter((d) => config.detectors[d.name] ?? d.onByDefault).map((detector) => ({
+        detector,
+        replace: replacement(config.detector_action),
+      })),
+      ...config.patterns.map((p) => ({
+        detector: re2Detector(p.name, p.pattern),
+        replace: replacement(p.action ?? config.detector_action),
+      })),
+    ];
     this.urlNames = queryNames(config.url_query_params);
-    this.patterns = config.patterns.map((p) => ({
-      detector: re2Detector(p.name, p.pattern),
-      replace:
-        (p.action ?? config.detector_action) === 'hash'
-          ? (found: string) => this.hash(found)
-          : () => config.mask,
-    }));
   }
 
   private hash(text: string): string {
@@ -107,13 +107,7 @@ export class RedactProcessor implements Processor {
   /** `text` with every detector's findings replaced. */
   private scrub(text: string, findings: Findings): string {
     let out = text;
-    for (const detector of this.detectors) {
-      out = detector.scrub(out, (found) => {
-        findings.add(detector.name);
-        return this.replace(found);
-      });
-    }
-    for (const { detector, replace } of this.patterns) {
+    for (const { detector, replace } of this.detectors) {
       out = detector.scrub(out, (found) => {
         findings.add(detector.name);
         return replace(found);
