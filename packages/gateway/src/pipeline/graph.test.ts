@@ -2,9 +2,9 @@
 // all-or-nothing acceptance across pipelines and connectors, the processor wrapper's counting.
 import type { ExportTraceServiceRequest } from '@org/otlp';
 import { decodeTraceRequest } from '@org/otlp';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { traceRequestBytes } from '../../test-support/spans.ts';
+import { testSettings } from '../../test-support/settings.ts';
 import type { Exporter, Processor, Settings } from '../component.ts';
 import { DROP, UNCHANGED } from '../component.ts';
 import { forwardConnectorFactory } from '../connectors/forward/factory.ts';
@@ -77,12 +77,7 @@ const behaviours: Record<string, { mutates: boolean; run: Behaviour }> = {
 
 function harness(specs: Record<string, PipelineSpec>, connectors: string[] = []) {
   const metrics = new GatewayMetrics();
-  const settings = (id: string): Settings => ({
-    id,
-    logger: pino({ level: 'silent' }),
-    metrics,
-    memory: { reserve: () => true, release: () => undefined },
-  });
+  const settings = (id: string): Settings => testSettings(id, metrics);
   const exporters = new Map<string, MemoryExporter>();
   const seen = new Map<string, object[]>();
   const graph = buildGraph(

@@ -3,15 +3,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Shape } from '../../../test-support/compact.ts';
 import { build, shapeOf } from '../../../test-support/compact.ts';
-import type { Settings } from '../../component.ts';
+import { testSettings } from '../../../test-support/settings.ts';
 import { UNCHANGED } from '../../component.ts';
 import type { Signal } from '../../signal.ts';
-import { GatewayMetrics } from '../../telemetry/metrics.ts';
 import { enrichProcessorConfigSchema } from './config.ts';
 import { EnrichProcessor } from './processor.ts';
 
@@ -28,12 +26,7 @@ const cases = parse(
   readFileSync(join(import.meta.dirname, 'testdata', 'cases.yaml'), 'utf8'),
 ) as Case[];
 const ENV = { DEPLOY_ENV: 'prod', HASH_KEY: 'test-hash-key' };
-const SETTINGS: Settings = {
-  id: 'enrich',
-  logger: pino({ level: 'silent' }),
-  metrics: new GatewayMetrics({ processMetrics: false }),
-  memory: { reserve: () => true, release: () => undefined },
-};
+const SETTINGS = testSettings('enrich');
 
 describe('enrich processor', () => {
   it.each(cases)('$name', (c) => {

@@ -2,10 +2,10 @@
 // built-in detector, in span names, attributes and nested values, and as many look-alikes. No
 // secret may survive, each detector must count exactly its own samples, and every look-alike must
 // come through byte for byte.
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { build } from '../../../test-support/compact.ts';
 import { CORPUS_DETECTORS, piiCorpus } from '../../../test-support/pii-corpus.ts';
+import { testSettings } from '../../../test-support/settings.ts';
 import { UNCHANGED } from '../../component.ts';
 import { GatewayMetrics } from '../../telemetry/metrics.ts';
 import { redactProcessorConfigSchema } from './config.ts';
@@ -16,12 +16,10 @@ const PER_DETECTOR = 300;
 describe('redact against the PII corpus', () => {
   const { samples, lookAlikes } = piiCorpus(PER_DETECTOR);
   const metrics = new GatewayMetrics({ processMetrics: false });
-  const processor = new RedactProcessor(redactProcessorConfigSchema.parse({}), {
-    id: 'redact',
-    logger: pino({ level: 'silent' }),
-    metrics,
-    memory: { reserve: () => true, release: () => undefined },
-  });
+  const processor = new RedactProcessor(
+    redactProcessorConfigSchema.parse({}),
+    testSettings('redact', metrics),
+  );
 
   it('removes every sample, counting each under its own detector', async () => {
     // each sample in turn as an attribute, a nested list value and a span name

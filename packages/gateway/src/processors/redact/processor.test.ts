@@ -3,15 +3,14 @@
 // counted in otelgw_redactions_total.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Shape } from '../../../test-support/compact.ts';
 import { build, shapeOf } from '../../../test-support/compact.ts';
+import { testSettings } from '../../../test-support/settings.ts';
 import type { Settings } from '../../component.ts';
 import { UNCHANGED } from '../../component.ts';
 import type { Signal } from '../../signal.ts';
-import { GatewayMetrics } from '../../telemetry/metrics.ts';
 import { redactProcessorConfigSchema } from './config.ts';
 import { RedactProcessor } from './processor.ts';
 
@@ -30,14 +29,7 @@ const cases = parse(
 ) as Case[];
 const ENV = { REDACT_KEY: 'redact-test-key' };
 
-function settings(): Settings {
-  return {
-    id: 'redact',
-    logger: pino({ level: 'silent' }),
-    metrics: new GatewayMetrics({ processMetrics: false }),
-    memory: { reserve: () => true, release: () => undefined },
-  };
-}
+const settings = (): Settings => testSettings('redact');
 
 async function counts(s: Settings): Promise<Record<string, number>> {
   const { values } = await s.metrics.redactions.get();
