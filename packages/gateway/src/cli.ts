@@ -3,10 +3,10 @@
 //                                            SIGHUP (or, with --watch-config, saving FILE) reloads
 // otel-gateway validate --config FILE        list every problem in FILE; exit 1 if any
 // otel-gateway print-config [--config FILE]  the effective config with defaults, secrets redacted
-import { unwatchFile, watchFile } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
+import { FileChanges } from './config/file-changes.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import type { ResolvedConfig } from './config/schema.ts';
 import { Service } from './service.ts';
@@ -80,6 +80,11 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  // made before the first read, so an edit made while the gateway starts is not missed
+  const changes =
+    args.command === 'run' && args.watch && args.config !== undefined
+      ? new FileChanges(args.config)
+      : undefined;
   let config: ResolvedConfig;
   try {
     config = loadConfig(args.config);
@@ -132,11 +137,7 @@ export async function main(argv: string[]): Promise<number> {
     });
   };
   process.on('SIGHUP', () => reload('SIGHUP'));
-  if (args.watch && args.config !== undefined) {
-    watchFile(args.config, { interval: 500 }, (now, before) => {
-      if (now.mtimeMs !== before.mtimeMs) reload('file changed');
-    });
-  }
+  changes?.start(500, () => reload('file changed'));
   return new Promise<number>((resolve) => {
     let stopping = false;
     // The first SIGTERM/SIGINT starts the drain; later ones (a terminal's Ctrl-C reaching the
@@ -146,7 +147,7 @@ export async function main(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down: draining queues');
-      if (args.config !== undefined) unwatchFile(args.config);
+      changes?.stop();
       service.shutdown().then(
         () => {
           logger.info('stopped');

@@ -1,8 +1,9 @@
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { KeyValue } from '@org/otlp';
 import { RE2JS } from 're2js';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { FileChanges } from '../../config/file-changes.ts';
 import { scalarValue } from '../../values.ts';
 
 const entrySchema = z.strictObject({
@@ -67,20 +68,22 @@ export interface CatalogEvents {
 
 /**
  * A service catalog kept current from its file: re-read when the file changes (polled every
- * `intervalMs`, which also sees files replaced by rename, as config tooling does). A file that
- * cannot be read or fails the schema leaves the last good catalog in use.
+ * `intervalMs`, which also sees files replaced by rename, as config tooling does; see
+ * {@link FileChanges}). A file that cannot be read or fails the schema leaves the last good
+ * catalog in use.
  */
 export class ServiceCatalog {
   private entries: Entry[];
   private readonly path: string;
   private readonly events: CatalogEvents;
   private readonly intervalMs: number;
-  private watching = false;
+  private readonly changes: FileChanges;
 
   constructor(path: string, events: CatalogEvents, intervalMs = 1000) {
     this.path = path;
     this.events = events;
     this.intervalMs = intervalMs;
+    this.changes = new FileChanges(path);
     this.entries = readCatalog(path);
     events.reloaded(this.entries.length);
   }
@@ -91,23 +94,19 @@ export class ServiceCatalog {
   }
 
   watch(): void {
-    if (this.watching) return;
-    this.watching = true;
-    watchFile(this.path, { interval: this.intervalMs, persistent: false }, this.reload);
+    this.changes.start(this.intervalMs, () => this.reload());
   }
 
   unwatch(): void {
-    if (!this.watching) return;
-    this.watching = false;
-    unwatchFile(this.path, this.reload);
+    this.changes.stop();
   }
 
-  private readonly reload = (): void => {
+  private reload(): void {
     try {
       this.entries = readCatalog(this.path);
       this.events.reloaded(this.entries.length);
     } catch (error) {
       this.events.rejected((error as Error).message);
     }
-  };
+  }
 }
