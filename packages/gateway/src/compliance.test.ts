@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { readReadmeSection } from '../../../scripts/readme-section.ts';
 import { traceRequestBytes } from '../test-support/spans.ts';
-import type { Lifecycle, Processor, Settings } from './component.ts';
+import type { Downstream, Lifecycle, Processor, Settings } from './component.ts';
 import { UNCHANGED } from './component.ts';
 import {
   KINDS,
@@ -22,7 +22,7 @@ import {
 } from './config/component-docs.ts';
 import { parseConfig } from './config/load.ts';
 import { MemoryGuard } from './memory/guard.ts';
-import type { Batch } from './signal.ts';
+import type { Batch, Signal } from './signal.ts';
 import { batchOf, codecs, contextOf } from './signal.ts';
 import { GatewayMetrics } from './telemetry/metrics.ts';
 
@@ -34,6 +34,11 @@ const ENV = {
   FILE_PATH: join(mkdtempSync(join(tmpdir(), 'compliance-')), 'otlp.jsonl'),
   RAW_URL: 'http://127.0.0.1:9',
   COPY_URL: 'http://127.0.0.1:9',
+  ACME_TOKEN: 'acme-token-0123456789',
+  BETA_TOKEN: 'beta-token-0123456789',
+  ACME_URL: 'http://127.0.0.1:9',
+  SHARED_URL: 'http://127.0.0.1:9',
+  ERRORS_URL: 'http://127.0.0.1:9',
 };
 
 // What the testdata configs take from the environment when components are created.
@@ -71,8 +76,24 @@ function instance(kind: keyof typeof KINDS, type: string, dir: string): Lifecycl
       return KINDS.processor.get(type)!.create(settings(type), own.config);
     case 'exporter':
       return KINDS.exporter.get(type)!.create(settings(type), own.config);
-    case 'connector':
-      return KINDS.connector.get(type)!.create(settings(type), own.config, new Map());
+    case 'connector': {
+      // Idle stand-ins for the pipelines that receive from the connector.
+      const downstream = new Map<string, Downstream>(
+        Object.entries(config.service.pipelines)
+          .filter(([, pipeline]) => pipeline.receivers.includes(type))
+          .map(([id]) => [
+            id,
+            {
+              id,
+              signal: id.split('/')[0] as Signal,
+              mutates: false,
+              saturated: () => false,
+              route: () => undefined,
+            },
+          ]),
+      );
+      return KINDS.connector.get(type)!.create(settings(type), own.config, downstream);
+    }
   }
 }
 

@@ -124,12 +124,30 @@ export interface Connector extends Lifecycle {
   route(batch: Batch, delivery: Delivery): void;
 }
 
+/** The pipelines joined by a connector, by name. */
+export interface ConnectorUse {
+  from: readonly string[];
+  to: readonly string[];
+}
+
+/** A problem a component finds in its config, at a path inside that config. */
+export interface ConfigProblem {
+  path: (string | number)[];
+  message: string;
+}
+
 export interface ConnectorFactory<C = unknown> {
   kind: 'connector';
   type: string;
   configSchema: z.ZodType<C>;
   /** Whether data of signal `from` may leave through the connector into a pipeline of `to`. */
   connects(from: Signal, to: Signal): boolean;
+  /**
+   * Checks the connector's own config against how the pipelines use it: `from` lists the
+   * pipelines exporting to it, `to` those receiving from it. Run by the config schema, so a bad
+   * table is refused at start and on reload. Paths are relative to the connector's config.
+   */
+  checkUse?(config: C, use: ConnectorUse): ConfigProblem[];
   /** `downstream`: the pipelines listing the connector as a receiver, by pipeline id. */
   create(settings: Settings, config: C, downstream: ReadonlyMap<string, Downstream>): Connector;
 }

@@ -5,6 +5,7 @@ import type {
   ReceiverFactory,
 } from './component.ts';
 import { forwardConnectorFactory } from './connectors/forward/factory.ts';
+import { routingConnectorFactory } from './connectors/routing/factory.ts';
 import { debugExporterFactory } from './exporters/debug/factory.ts';
 import { fileExporterFactory } from './exporters/file/factory.ts';
 import { otlpGrpcExporterFactory } from './exporters/otlp-grpc/factory.ts';
@@ -35,4 +36,7 @@ export const exporterFactories = byType<ExporterFactory>([
   debugExporterFactory,
 ]);
 
-export const connectorFactories = byType<ConnectorFactory>([forwardConnectorFactory]);
+export const connectorFactories = byType<ConnectorFactory>([
+  forwardConnectorFactory,
+  routingConnectorFactory,
+]);

@@ -17,7 +17,8 @@ export interface Sink {
   close(): Promise<void>;
 }
 
-export async function startSink(): Promise<Sink> {
+/** Starts a sink on `port` (any free port when 0: a stopped sink can come back on its old one). */
+export async function startSink(port = 0): Promise<Sink> {
   const sink: Omit<Sink, 'url' | 'close'> = {
     spans: [],
     tenants: [],
@@ -53,7 +54,7 @@ export async function startSink(): Promise<Sink> {
       }, sink.behaviour.delayMs);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return Object.assign(sink, {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>

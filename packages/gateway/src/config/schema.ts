@@ -186,6 +186,16 @@ function checkPipelines(
       }
       continue;
     }
+    const parsed = factory?.configSchema.safeParse(config.connectors[id] ?? {});
+    if (factory?.checkUse && parsed?.success) {
+      for (const problem of factory.checkUse(parsed.data, { from, to })) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['connectors', id, ...problem.path],
+          message: problem.message,
+        });
+      }
+    }
     for (const source of from) {
       for (const target of to) {
         if (factory && !factory.connects(signalOf(source), signalOf(target))) {

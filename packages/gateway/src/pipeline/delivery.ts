@@ -34,6 +34,15 @@ export class Delivery {
   }
 }
 
+/**
+ * Thrown through the graph when a request has data for a pipeline without room (found by a
+ * connector that routes per record); the receiver refuses the whole request as backpressure. It
+ * is thrown before any offer is made, so nothing of the request is delivered.
+ */
+export class RouteFull extends Error {
+  override readonly name = 'RouteFull';
+}
+
 /** A copy of `batch` that shares nothing with it, decoded from its encoding. */
 export function copyBatch(batch: Batch, bytes: Uint8Array): Batch {
   // One object literal for the three signals: the signal and its request always match here.
@@ -77,12 +86,29 @@ export class FanOut {
       encoded = EncodedBatch.of(batch);
       for (const exporter of this.exporters) delivery.add(exporter, encoded);
     }
-    for (const branch of this.shared) branch.route(batch, delivery);
-    const last = this.owning.length - 1;
-    for (let i = 0; i < last; i++) {
-      encoded ??= EncodedBatch.of(batch);
-      this.owning[i]!.route(copyBatch(batch, encoded.body()), delivery);
-    }
-    if (last >= 0) this.owning[last]!.route(batch, delivery);
+    routeBranches(batch, this.shared, this.owning, delivery, { encoded, giveOriginal: true });
   }
+}
+
+/**
+ * Routes `batch` to branches that only read it (`shared`, all given the batch) and branches that
+ * change it (`owning`, each given a copy). With `giveOriginal` the last owning branch gets the
+ * batch itself; without, every one gets a copy and the batch stays as it was (for batches that
+ * share messages with others still to be routed). `encoded`: the batch's encoding, when made.
+ */
+export function routeBranches(
+  batch: Batch,
+  shared: readonly Pick<Downstream, 'route'>[],
+  owning: readonly Pick<Downstream, 'route'>[],
+  delivery: Delivery,
+  options: { encoded?: EncodedBatch | undefined; giveOriginal: boolean },
+): void {
+  for (const branch of shared) branch.route(batch, delivery);
+  let encoded = options.encoded;
+  const copies = options.giveOriginal ? owning.length - 1 : owning.length;
+  for (let i = 0; i < copies; i++) {
+    encoded ??= EncodedBatch.of(batch);
+    owning[i]!.route(copyBatch(batch, encoded.body()), delivery);
+  }
+  if (options.giveOriginal && owning.length > 0) owning[owning.length - 1]!.route(batch, delivery);
 }

@@ -1,7 +1,7 @@
 import type { Connector, Downstream, Exporter } from '../component.ts';
 import type { Batch, Signal } from '../signal.ts';
 import type { Refusal } from './consumer.ts';
-import { Delivery, FanOut } from './delivery.ts';
+import { Delivery, FanOut, RouteFull } from './delivery.ts';
 import type { ProcessorStage } from './processor-stage.ts';
 import { ProcessorFailure } from './processor-stage.ts';
 
@@ -112,6 +112,7 @@ export class ReceiverRouter {
     try {
       this.pipelines.get(batch.signal)!.out.route(batch, delivery);
     } catch (error) {
+      if (error instanceof RouteFull) return { retryable: true, reason: 'backpressure' };
       if (!(error instanceof ProcessorFailure)) throw error;
       return { retryable: false, reason: 'processor_error', detail: error.message };
     }

@@ -80,6 +80,18 @@ export class GatewayMetrics {
     labelNames: ['processor', 'signal'],
     registers: [this.registry],
   });
+  readonly routed = new Counter({
+    name: 'otelgw_routing_routed_items_total',
+    help: 'Items a routing connector matched to a route (default: matched by none), drop routes included.',
+    labelNames: ['connector', 'route', 'signal'],
+    registers: [this.registry],
+  });
+  readonly routingDropped = new Counter({
+    name: 'otelgw_routing_dropped_items_total',
+    help: 'Items a routing connector did not pass on, by route and reason (drop_route: a drop route matched).',
+    labelNames: ['connector', 'route', 'signal', 'reason'],
+    registers: [this.registry],
+  });
   readonly exporterSent = new Counter({
     name: 'otelgw_exporter_sent_items_total',
     help: 'Items delivered to the destination.',

@@ -80,6 +80,10 @@ describe('routing conditions', () => {
     [{ resource: 'a', equals: 1, regex: 'x' }, /\(got equals, regex\)/],
     [{ resource: 'a', regex: '(?=x)' }, /not an RE2 pattern/],
     [{ field: 'duration', equals: 1 }, /field/],
+    [
+      { field: 'kind', in: [2, 'SERVERR'] },
+      /kind is a number or one of UNSPECIFIED, INTERNAL, SERVER.*got .*SERVERR/,
+    ],
     [{ all: [] }, /all|too_small|>=1/i],
   ])('refuses %j', (condition, message) => {
     const result = conditionSchema.safeParse(condition);

@@ -1,4 +1,5 @@
 import type { KeyValue } from '@org/otlp';
+import { SpanKind, StatusCode } from '@org/otlp';
 import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { re2Pattern } from '../../config/re2.ts';
@@ -24,6 +25,20 @@ const SOURCES = ['resource', 'attribute', 'scope', 'field', 'tenant', 'header'] 
 const OPERATORS = ['equals', 'in', 'regex', 'exists', 'gt', 'gte', 'lt', 'lte'] as const;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** Names the enum fields accept besides their numbers: `SERVER` or `SPAN_KIND_SERVER`, `ERROR`… */
+const ENUMS: Partial<Record<Field, { prefix: string; values: Record<string, number> }>> = {
+  kind: { prefix: 'SPAN_KIND_', values: SpanKind },
+  'status.code': { prefix: 'STATUS_CODE_', values: StatusCode },
+};
+
+/** An enum field's number for a name (any case, prefix optional); other values as they are. */
+function enumValue(field: Field | undefined, value: string | number | boolean) {
+  const names = field === undefined ? undefined : ENUMS[field];
+  if (!names || typeof value !== 'string') return value;
+  const name = value.toUpperCase().replace(names.prefix, '');
+  return Object.hasOwn(names.values, name) ? names.values[name]! : undefined;
+}
 
 const leafSchema = z
   .strictObject({
@@ -65,6 +80,14 @@ const leafSchema = z
         code: 'custom',
         message: `give one of equals, in, regex, exists, or numeric bounds gt/gte/lt/lte (got ${operators.join(', ') || 'none'})`,
       });
+    const names = leaf.field === undefined ? undefined : ENUMS[leaf.field];
+    for (const value of [leaf.equals, ...(leaf.in ?? [])]) {
+      if (names && value !== undefined && enumValue(leaf.field, value) === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: `${leaf.field} is a number or one of ${Object.keys(names.values).join(', ')} (got "${String(value)}")`,
+        });
+    }
   });
 
 export type Leaf = z.infer<typeof leafSchema>;
@@ -147,11 +170,11 @@ export function compileCondition(condition: Condition): Matcher {
     return (view) => (read(view) !== undefined) === wanted;
   }
   if (condition.equals !== undefined) {
-    const wanted = condition.equals;
+    const wanted = enumValue(condition.field, condition.equals);
     return (view) => read(view) === wanted;
   }
   if (condition.in !== undefined) {
-    const wanted = new Set<unknown>(condition.in);
+    const wanted = new Set<unknown>(condition.in.map((v) => enumValue(condition.field, v)));
     return (view) => wanted.has(read(view));
   }
   if (condition.regex !== undefined) {
