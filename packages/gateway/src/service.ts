@@ -7,13 +7,8 @@ import { MemoryGuard } from './memory/guard.ts';
 import type { Refusal } from './pipeline/consumer.ts';
 import { buildGraph } from './pipeline/graph.ts';
 import type { ReceiverRouter } from './pipeline/pipeline.ts';
-import { ProcessorStage } from './pipeline/processor-stage.ts';
-import {
-  connectorFactories,
-  exporterFactories,
-  processorFactories,
-  receiverFactories,
-} from './registry.ts';
+import { registryParts } from './pipeline/parts.ts';
+import { receiverFactories } from './registry.ts';
 import { GatewayMetrics } from './telemetry/metrics.ts';
 
 /** The components and per-receiver routers one config produces. */
@@ -94,28 +89,7 @@ export class Service {
   private build(config: ResolvedConfig): Generation {
     const graph = buildGraph(
       config.service.pipelines,
-      {
-        isConnector: (id) => config.connectorConfigs.has(id),
-        exporter: (id) => {
-          const { type, config: c } = config.exporterConfigs.get(id)!;
-          return exporterFactories.get(type)!.create(this.settings(id), c);
-        },
-        processor: (id, pipeline) => {
-          const { type, config: c } = config.processorConfigs.get(id)!;
-          const factory = processorFactories.get(type)!;
-          const settings = this.settings(id, pipeline);
-          return new ProcessorStage(
-            settings,
-            factory.create(settings, c),
-            factory.mutates,
-            pipeline,
-          );
-        },
-        connector: (id, downstream) => {
-          const { type, config: c } = config.connectorConfigs.get(id)!;
-          return connectorFactories.get(type)!.create(this.settings(id), c, downstream);
-        },
-      },
+      registryParts(config, (id, pipeline) => this.settings(id, pipeline)),
       this.pressure,
     );
     return { config, ...graph };
