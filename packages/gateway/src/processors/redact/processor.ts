@@ -14,6 +14,15 @@ import { DETECTORS, re2Detector } from './detectors.ts';
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 const SQL_KEYS = new Set(['db.statement', 'db.query.text']);
+
+/**
+ * Strings the detectors found nothing in are remembered (up to this many, of up to CLEAN_LENGTH
+ * characters; the set is emptied when full): attribute keys, host names, routes and user agents
+ * repeat in every batch, and are then looked up instead of scanned again. Detectors are pure
+ * functions of the string, so a remembered answer is the answer.
+ */
+const CLEAN_ENTRIES = 16_384;
+const CLEAN_LENGTH = 256;
 const URL_KEYS = new Set(['url.full', 'http.url', 'http.target']);
 const QUERY_KEYS = new Set(['url.query', 'url.fragment']);
 
@@ -68,6 +77,8 @@ export class RedactProcessor implements Processor {
   private readonly settings: Settings;
   private readonly urlNames: ReadonlySet<string>;
   private readonly hashKey: string | undefined;
+  private readonly clean = new Set<string>();
+  private readonly secretKeys = new Map<string, boolean>();
 
   constructor(
     config: RedactProcessorConfig,
@@ -106,6 +117,8 @@ export class RedactProcessor implements Processor {
 
   /** `text` with every detector's findings replaced. */
   private scrub(text: string, findings: Findings): string {
+    const short = text.length <= CLEAN_LENGTH;
+    if (short && this.clean.has(text)) return text;
     let out = text;
     for (const { detector, replace } of this.detectors) {
       out = detector.scrub(out, (found) => {
@@ -113,7 +126,21 @@ export class RedactProcessor implements Processor {
         return replace(found);
       });
     }
+    if (short && out === text) {
+      if (this.clean.size >= CLEAN_ENTRIES) this.clean.clear();
+      this.clean.add(text);
+    }
     return out;
+  }
+
+  /** Whether a key is secret-named, remembered per key (keys are few and repeat). */
+  private isSecret(key: string): boolean {
+    let secret = this.secretKeys.get(key);
+    if (secret === undefined) {
+      if (this.secretKeys.size >= CLEAN_ENTRIES) this.secretKeys.clear();
+      this.secretKeys.set(key, (secret = isSecretKey(key)));
+    }
+    return secret;
   }
 
   /** A value with the detectors applied to its strings, at any depth; undefined when unchanged. */
@@ -173,7 +200,7 @@ export class RedactProcessor implements Processor {
         list[i] = { ...attribute, key };
       }
       if (value === undefined) continue;
-      if (this.config.secret_keys && isSecretKey(key)) {
+      if (this.config.secret_keys && this.isSecret(key)) {
         list[i] = { key, value: { stringValue: this.config.mask } };
         findings.add('secret.keys');
         continue;
