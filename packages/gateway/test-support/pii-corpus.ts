@@ -10,7 +10,7 @@ export interface Sample {
 }
 
 /** A deterministic generator (mulberry32), so a failure names a sample that can be replayed. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

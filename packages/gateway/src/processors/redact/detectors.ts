@@ -1,4 +1,17 @@
 import { RE2JS } from 're2js';
+import type { Shape } from './shape.ts';
+import {
+  AT,
+  AUTH_WORD,
+  COLON,
+  DASH,
+  DASHES,
+  DOT,
+  IBAN_START,
+  JWT,
+  PLUS,
+  TOKEN_HINT,
+} from './shape.ts';
 
 /**
  * Built-in detectors of sensitive values in strings. Each has a stable name (the `rule` label of
@@ -11,15 +24,48 @@ import { RE2JS } from 're2js';
 export interface Detector {
   readonly name: string;
   readonly onByDefault: boolean;
+  /**
+   * A necessary condition of a finding (an `@`, 13 digits in a row, `://`…) checked on the text's
+   * shape, so most strings skip the pattern's scan; undefined: every string is scanned.
+   */
+  readonly gate: Required<Gate> | undefined;
   /** Calls `replace` for each finding; returns the string with every finding replaced. */
   scrub(text: string, replacement: (found: string) => string): string;
 }
 
-/**
- * A cheap necessary condition of a detector's pattern (a substring every match contains), tested
- * before the pattern itself: most strings hold no `@`, no `://`, no digit, and skip the scan.
- */
-type Gate = (text: string) => boolean;
+/** What a string's shape must show for a detector to scan it: all of it. */
+export interface Gate {
+  /** Every one of these marks. */
+  marks?: number;
+  digitRun?: number;
+  capitalRun?: number;
+  length?: number;
+  /** A last check on the text itself, when the shape says yes. */
+  text?: ((text: string) => boolean) | undefined;
+}
+
+/** A gate with every field set: one object shape, so checking any gate stays monomorphic. */
+type FullGate = Required<Gate>;
+
+const full = (gate: Gate): FullGate => ({
+  marks: gate.marks ?? 0,
+  digitRun: gate.digitRun ?? 0,
+  capitalRun: gate.capitalRun ?? 0,
+  length: gate.length ?? 0,
+  text: gate.text,
+});
+
+/** Whether a string of `shape` passes `gate`. */
+export function passes(gate: FullGate | undefined, shape: Shape, text: string): boolean {
+  if (!gate) return true;
+  return (
+    (shape.marks & gate.marks) === gate.marks &&
+    shape.digitRun >= gate.digitRun &&
+    shape.capitalRun >= gate.capitalRun &&
+    shape.length >= gate.length &&
+    (gate.text === undefined || gate.text(text))
+  );
+}
 
 /** A detector from a pattern (global flag required) and an optional check of each match. */
 function pattern(
@@ -35,16 +81,15 @@ function pattern(
   return {
     name,
     onByDefault,
+    gate: full(gate),
     scrub: (text, replacement) =>
-      !gate(text)
-        ? text
-        : text.replace(regex, (match: string, ...groups: unknown[]) => {
-            const offset = groups.at(-2) as number;
-            if (!check(match, text.slice(Math.max(0, offset - 256), offset))) return match;
-            if (group === undefined) return replacement(match);
-            const secret = groups[group - 1] as string | undefined;
-            return secret ? match.replace(secret, () => replacement(secret)) : match;
-          }),
+      text.replace(regex, (match: string, ...groups: unknown[]) => {
+        const offset = groups.at(-2) as number;
+        if (!check(match, text.slice(Math.max(0, offset - 256), offset))) return match;
+        if (group === undefined) return replacement(match);
+        const secret = groups[group - 1] as string | undefined;
+        return secret ? match.replace(secret, () => replacement(secret)) : match;
+      }),
   };
 }
 
@@ -63,20 +108,19 @@ function prefixChecked(
   return {
     name,
     onByDefault: true,
+    gate: full(gate),
     scrub: (text, replacement) =>
-      !gate(text)
-        ? text
-        : text.replace(regex, (match: string) => {
-            for (let end = match.length; end > 0; end--) {
-              const candidate = match.slice(0, end);
-              if (separator.test(match.charAt(end - 1))) continue;
-              // never cut inside a run of digits or letters: only before a separator or at the end
-              const next = match.charAt(end);
-              if (next !== '' && !separator.test(next)) continue;
-              if (valid(candidate)) return replacement(candidate) + match.slice(end);
-            }
-            return match;
-          }),
+      text.replace(regex, (match: string) => {
+        for (let end = match.length; end > 0; end--) {
+          const candidate = match.slice(0, end);
+          if (separator.test(match.charAt(end - 1))) continue;
+          // never cut inside a run of digits or letters: only before a separator or at the end
+          const next = match.charAt(end);
+          if (next !== '' && !separator.test(next)) continue;
+          if (valid(candidate)) return replacement(candidate) + match.slice(end);
+        }
+        return match;
+      }),
   };
 }
 
@@ -118,6 +162,7 @@ export function re2Detector(name: string, pattern: string): Detector {
   return {
     name,
     onByDefault: true,
+    gate: undefined,
     scrub: (text, replacement) => {
       const matcher = regex.matcher(text);
       let out = '';
@@ -138,38 +183,29 @@ export function re2Detector(name: string, pattern: string): Detector {
   };
 }
 
-const DIGIT = /\d/;
-const BEARER_WORD = /bearer|basic|token|digest/i;
-const KNOWN_TOKEN_PREFIXES = ['gh', 'github_pat_', 'glpat-', 'xox', '_live_', 'AIza', 'npm_'];
-
 export const DETECTORS: readonly Detector[] = [
   // A block cut off before its END line (attribute length limits do that) is masked to the end.
   pattern(
     'private_key',
     true,
-    (t) => t.includes('PRIVATE KEY'),
+    { marks: DASHES, text: (t) => t.includes('PRIVATE KEY') },
     /-----BEGIN [A-Z ]{0,20}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END [A-Z ]{0,20}PRIVATE KEY(?: BLOCK)?-----|[\s\S]*$)/g,
   ),
   // The classes exclude the dots between parts, so the unbounded runs cannot backtrack.
-  pattern('jwt', true, (t) => t.includes('eyJ'), /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g),
+  pattern('jwt', true, { marks: JWT }, /\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g),
   pattern(
     'bearer',
     true,
-    (t) => BEARER_WORD.test(t),
+    { marks: AUTH_WORD },
     /\b(?:Bearer|Basic|Token|Digest)\s+([\w~+/.=-]{8,})/gi,
     () => true,
     1,
   ),
-  pattern(
-    'aws_access_key',
-    true,
-    (t) => t.includes('AKIA') || t.includes('ASIA'),
-    /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
-  ),
+  pattern('aws_access_key', true, { capitalRun: 20 }, /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g),
   pattern(
     'known_token',
     true,
-    (t) => KNOWN_TOKEN_PREFIXES.some((prefix) => t.includes(prefix)),
+    { marks: TOKEN_HINT, length: 15 },
     /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{22,}|glpat-[\w-]{20,}|xox[abprs]-[\w-]{10,}|(?:sk|rk)_live_[A-Za-z0-9]{10,}|AIza[\w-]{35}|npm_[A-Za-z0-9]{36,})/g,
   ),
   // `user:password@` (the user may be empty: `redis://:pw@host`), or a lone user that looks like a
@@ -177,7 +213,7 @@ export const DETECTORS: readonly Detector[] = [
   pattern(
     'url_credentials',
     true,
-    (t) => t.includes('@') && t.includes('://'),
+    { marks: AT | COLON },
     /\b[a-z][\w+.-]{0,20}:\/\/([^/\s:@]{0,256}:[^/\s@]{1,256}|[\w~.%+-]{16,256})@/gi,
     (match) => {
       if (match.endsWith('REDACTED:REDACTED@')) return false; // what rule url.query already replaced
@@ -189,7 +225,7 @@ export const DETECTORS: readonly Detector[] = [
   pattern(
     'email',
     true,
-    (t) => t.includes('@'),
+    { marks: AT },
     /\b[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}\b/g,
     // user@host in a URL's authority is userinfo (rule url_credentials), not an address
     (_match, before) => !/:\/\/[^\s/@]*$/.test(before),
@@ -197,7 +233,7 @@ export const DETECTORS: readonly Detector[] = [
   // Before cards: an IBAN's digits can hold a run that passes as a card (`DE.. 3704 0044 …`).
   prefixChecked(
     'iban',
-    (t) => DIGIT.test(t),
+    { marks: IBAN_START, length: 15 },
     /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/gi,
     ibanValid,
     / /,
@@ -207,7 +243,7 @@ export const DETECTORS: readonly Detector[] = [
   // (a card followed by an expiry or a suffix: `4111111111111111 12/25`).
   prefixChecked(
     'payment_card',
-    (t) => DIGIT.test(t),
+    { digitRun: 13 },
     /\b(?:4|5[0-8]|2[2-7]|3[0-9]|6[0-9])\d(?:[ -]?\d){11,17}\b/g,
     // 8-4-4 grouping is a UUID's, never a card's
     (candidate) =>
@@ -217,25 +253,25 @@ export const DETECTORS: readonly Detector[] = [
   pattern(
     'us_ssn',
     true,
-    (t) => t.includes('-') && DIGIT.test(t),
+    { marks: DASH, digitRun: 9 },
     /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g,
   ),
   pattern(
     'phone',
     false,
-    (t) => t.includes('+'),
+    { marks: PLUS, digitRun: 2 },
     /(?<![\w+])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]?\d{2,4}){1,4}\b/g,
   ),
   pattern(
     'ipv4',
     false,
-    (t) => t.includes('.') && DIGIT.test(t),
+    { marks: DOT, digitRun: 1 },
     /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g,
   ),
   pattern(
     'ipv6',
     false,
-    (t) => t.includes(':'),
+    { marks: COLON },
     /\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:?){0,6}\b/gi,
   ),
 ];

@@ -8,21 +8,42 @@ import { UNCHANGED } from '../../component.ts';
 import type { Batch } from '../../signal.ts';
 import type { RedactProcessorConfig } from './config.ts';
 import type { Detector } from './detectors.ts';
-import { DETECTORS, re2Detector } from './detectors.ts';
+import { DETECTORS, passes, re2Detector } from './detectors.ts';
+import type { Shape } from './shape.ts';
+import { emptyShape, shapeOf } from './shape.ts';
 
 /** Fatal: bytes that are not UTF-8 are left alone rather than scanned as replacement characters. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 const SQL_KEYS = new Set(['db.statement', 'db.query.text']);
 
-/**
- * Strings the detectors found nothing in are remembered (up to this many, of up to CLEAN_LENGTH
- * characters; the set is emptied when full): attribute keys, host names, routes and user agents
- * repeat in every batch, and are then looked up instead of scanned again. Detectors are pure
- * functions of the string, so a remembered answer is the answer.
- */
 const CLEAN_ENTRIES = 16_384;
 const CLEAN_LENGTH = 256;
+
+/**
+ * Attribute keys the detectors found nothing in, remembered so that keys, which repeat in every
+ * batch, are looked up instead of scanned again. A key is remembered on its second sighting, so
+ * keys made of values (an id used as a map key) never push out the ones that repeat; each set is
+ * emptied when full. Detectors are pure functions of the string, so a remembered answer is the
+ * answer. (Values are not remembered: measured, hashing every value for the lookup costs more
+ * than the scans it saves.)
+ */
+class CleanStrings {
+  private readonly clean = new Set<string>();
+  private readonly seen = new Set<string>();
+
+  has(text: string): boolean {
+    return text.length <= CLEAN_LENGTH && this.clean.has(text);
+  }
+
+  /** Notes that `text` was found clean. */
+  add(text: string): void {
+    if (text.length > CLEAN_LENGTH) return;
+    const into = this.seen.has(text) ? this.clean : this.seen;
+    if (into.size >= CLEAN_ENTRIES) into.clear();
+    into.add(text);
+  }
+}
 const URL_KEYS = new Set(['url.full', 'http.url', 'http.target']);
 const QUERY_KEYS = new Set(['url.query', 'url.fragment']);
 
@@ -72,12 +93,18 @@ export class RedactProcessor implements Processor {
   private readonly rules: KeyRule[];
   private readonly allowed: ((key: string) => boolean) | undefined;
   /** The enabled built-in detectors, then the configured patterns, each with its replacement. */
-  private readonly detectors: { detector: Detector; replace: (found: string) => string }[];
+  private readonly detectors: { detector: Detector; found: (text: string) => string }[];
+  /** The findings of the batch being processed (one at a time: processing is synchronous). */
+  private active = new Findings();
+  /** The shape of the string being scrubbed (one object, refilled for every string). */
+  private readonly shape = emptyShape();
+  /** False when no enabled detector's gate can pass: the string is clean without more work. */
+  private readonly worthScanning: (shape: Shape) => boolean;
   private readonly config: RedactProcessorConfig;
   private readonly settings: Settings;
   private readonly urlNames: ReadonlySet<string>;
   private readonly hashKey: string | undefined;
-  private readonly clean = new Set<string>();
+  private readonly cleanKeys = new CleanStrings();
   private readonly secretKeys = new Map<string, boolean>();
 
   constructor(
@@ -96,19 +123,24 @@ export class RedactProcessor implements Processor {
       action: rule.action,
     }));
     this.allowed = config.allowed_keys && keyMatcher(config.allowed_keys);
-    const replacement = (action: 'mask' | 'hash') =>
-      action === 'hash' ? (found: string) => this.hash(found) : () => config.mask;
+    // Each detector's callback is made once: it counts the finding in the batch being processed.
+    const scrubber = (detector: Detector, action: 'mask' | 'hash') => ({
+      detector,
+      found: (text: string) => {
+        this.active.add(detector.name);
+        return action === 'hash' ? this.hash(text) : config.mask;
+      },
+    });
     this.detectors = [
-      ...DETECTORS.filter((d) => config.detectors[d.name] ?? d.onByDefault).map((detector) => ({
-        detector,
-        replace: replacement(config.detector_action),
-      })),
-      ...config.patterns.map((p) => ({
-        detector: re2Detector(p.name, p.pattern),
-        replace: replacement(p.action ?? config.detector_action),
-      })),
+      ...DETECTORS.filter((d) => config.detectors[d.name] ?? d.onByDefault).map((detector) =>
+        scrubber(detector, config.detector_action),
+      ),
+      ...config.patterns.map((p) =>
+        scrubber(re2Detector(p.name, p.pattern), p.action ?? config.detector_action),
+      ),
     ];
     this.urlNames = queryNames(config.url_query_params);
+    this.worthScanning = anyGate(this.detectors.map((d) => d.detector));
   }
 
   private hash(text: string): string {
@@ -117,19 +149,23 @@ export class RedactProcessor implements Processor {
 
   /** `text` with every detector's findings replaced. */
   private scrub(text: string, findings: Findings): string {
-    const short = text.length <= CLEAN_LENGTH;
-    if (short && this.clean.has(text)) return text;
+    this.active = findings;
+    const shape = shapeOf(text, this.shape);
     let out = text;
-    for (const { detector, replace } of this.detectors) {
-      out = detector.scrub(out, (found) => {
-        findings.add(detector.name);
-        return replace(found);
-      });
+    if (!this.worthScanning(shape)) return text;
+    for (const { detector, found } of this.detectors) {
+      if (!passes(detector.gate, shape, out)) continue;
+      const next = detector.scrub(out, found);
+      if (next !== out) shapeOf((out = next), shape);
     }
-    if (short && out === text) {
-      if (this.clean.size >= CLEAN_ENTRIES) this.clean.clear();
-      this.clean.add(text);
-    }
+    return out;
+  }
+
+  /** An attribute key with the detectors applied (keys repeat: clean ones are remembered). */
+  private scrubKey(key: string, findings: Findings): string {
+    if (this.cleanKeys.has(key)) return key;
+    const out = this.scrub(key, findings);
+    if (out === key) this.cleanKeys.add(key);
     return out;
   }
 
@@ -194,7 +230,7 @@ export class RedactProcessor implements Processor {
         continue;
       }
       // A key can hold a value too (an address used as a map key): scrubbed like one.
-      const cleanKey = this.scrub(key, findings);
+      const cleanKey = this.scrubKey(key, findings);
       if (cleanKey !== key) {
         key = cleanKey;
         list[i] = { ...attribute, key };
@@ -295,6 +331,25 @@ export class RedactProcessor implements Processor {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/**
+ * One quick test implied by every detector's gate: a string without any of the gates' marks,
+ * digit runs or capital runs passes none of them. Detectors without a gate make it always true.
+ */
+function anyGate(detectors: readonly Detector[]): (shape: Shape) => boolean {
+  let marks = 0;
+  let digitRun = Infinity;
+  let capitalRun = Infinity;
+  for (const { gate } of detectors) {
+    if (!gate) return () => true;
+    if (gate.marks) marks |= gate.marks;
+    else if (gate.digitRun) digitRun = Math.min(digitRun, gate.digitRun);
+    else if (gate.capitalRun) capitalRun = Math.min(capitalRun, gate.capitalRun);
+    else return () => true;
+  }
+  return (shape) =>
+    (shape.marks & marks) !== 0 || shape.digitRun >= digitRun || shape.capitalRun >= capitalRun;
 }
 
 const bigints = (_key: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
