@@ -2,7 +2,6 @@ import { createHmac } from 'node:crypto';
 import type { AnyValue, InstrumentationScope, KeyValue } from '@org/otlp';
 import { forEachDataPoint, forEachLogRecord, forEachResource, forEachSpan } from '@org/otlp';
 import { isSecretKey, queryNames, redactQuery, redactUrl, sanitizeSql } from '@org/redaction';
-import { RE2JS } from 're2js';
 import type { Processor, Settings } from '../../component.ts';
 import { UNCHANGED } from '../../component.ts';
 import type { Batch } from '../../signal.ts';
@@ -10,64 +9,20 @@ import type { RedactProcessorConfig } from './config.ts';
 import type { Detector } from './detectors.ts';
 import { DETECTORS, passes, re2Detector } from './detectors.ts';
 import type { Shape } from './shape.ts';
+import type { KeyPlan, KeyRule } from './keys.ts';
+import { KeyPlans, keyMatcher } from './keys.ts';
 import { emptyShape, shapeOf } from './shape.ts';
 
 /** Fatal: bytes that are not UTF-8 are left alone rather than scanned as replacement characters. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 const SQL_KEYS = new Set(['db.statement', 'db.query.text']);
-
-const CLEAN_ENTRIES = 16_384;
-const CLEAN_LENGTH = 256;
-
-/**
- * Attribute keys the detectors found nothing in, remembered so that keys, which repeat in every
- * batch, are looked up instead of scanned again. A key is remembered on its second sighting, so
- * keys made of values (an id used as a map key) never push out the ones that repeat; each set is
- * emptied when full. Detectors are pure functions of the string, so a remembered answer is the
- * answer. (Values are not remembered: measured, hashing every value for the lookup costs more
- * than the scans it saves.)
- */
-class CleanStrings {
-  private readonly clean = new Set<string>();
-  private readonly seen = new Set<string>();
-
-  has(text: string): boolean {
-    return text.length <= CLEAN_LENGTH && this.clean.has(text);
-  }
-
-  /** Notes that `text` was found clean. */
-  add(text: string): void {
-    if (text.length > CLEAN_LENGTH) return;
-    const into = this.seen.has(text) ? this.clean : this.seen;
-    if (into.size >= CLEAN_ENTRIES) into.clear();
-    into.add(text);
-  }
-}
 const URL_KEYS = new Set(['url.full', 'http.url', 'http.target']);
 const QUERY_KEYS = new Set(['url.query', 'url.fragment']);
 
-/** A key matcher from exact keys and globs (RE2: linear time whatever the config holds). */
-function keyMatcher(patterns: readonly string[]): (key: string) => boolean {
-  const exact = new Set(patterns.filter((p) => !p.includes('*')));
-  const globs = patterns
-    .filter((p) => p.includes('*'))
-    .map((p) =>
-      RE2JS.compile(
-        `^${p
-          .split('*')
-          .map((part) => RE2JS.quote(part))
-          .join('.*')}$`,
-      ),
-    );
-  return (key) => exact.has(key) || globs.some((g) => g.matches(key));
-}
-
-interface KeyRule {
-  name: string;
-  matches: (key: string) => boolean;
-  action: 'drop' | 'mask' | 'hash';
-}
+/** Longest value remembered as the last clean one of its place. */
+const LAST_CLEAN_LENGTH = 1024;
+const LAST_CLEAN_PLACES = 16_384;
 
 /** What one batch's redaction found, by rule. */
 class Findings {
@@ -104,8 +59,13 @@ export class RedactProcessor implements Processor {
   private readonly settings: Settings;
   private readonly urlNames: ReadonlySet<string>;
   private readonly hashKey: string | undefined;
-  private readonly cleanKeys = new CleanStrings();
-  private readonly secretKeys = new Map<string, boolean>();
+  private readonly plans: KeyPlans;
+  /**
+   * Per attribute key, the last value found clean: many values repeat from record to record (a
+   * user agent, a host, a route, SQL once its literals are gone), and comparing with the last one
+   * is far cheaper than scanning it again.
+   */
+  private readonly lastClean = new Map<string, string>();
 
   constructor(
     config: RedactProcessorConfig,
@@ -141,6 +101,7 @@ export class RedactProcessor implements Processor {
     ];
     this.urlNames = queryNames(config.url_query_params);
     this.worthScanning = anyGate(this.detectors.map((d) => d.detector));
+    this.plans = new KeyPlans((key) => this.plan(key));
   }
 
   private hash(text: string): string {
@@ -161,22 +122,38 @@ export class RedactProcessor implements Processor {
     return out;
   }
 
-  /** An attribute key with the detectors applied (keys repeat: clean ones are remembered). */
-  private scrubKey(key: string, findings: Findings): string {
-    if (this.cleanKeys.has(key)) return key;
-    const out = this.scrub(key, findings);
-    if (out === key) this.cleanKeys.add(key);
+  /**
+   * `text` found at `place` (an attribute key, or a field such as the span name) with the
+   * detectors applied, unless it is the last text found clean there.
+   */
+  private scrubAt(place: string, text: string, findings: Findings): string {
+    if (this.lastClean.get(place) === text) return text;
+    const out = this.scrub(text, findings);
+    if (out === text && text.length <= LAST_CLEAN_LENGTH) {
+      if (this.lastClean.size >= LAST_CLEAN_PLACES && !this.lastClean.has(place))
+        this.lastClean.clear();
+      this.lastClean.set(place, text);
+    }
     return out;
   }
 
-  /** Whether a key is secret-named, remembered per key (keys are few and repeat). */
-  private isSecret(key: string): boolean {
-    let secret = this.secretKeys.get(key);
-    if (secret === undefined) {
-      if (this.secretKeys.size >= CLEAN_ENTRIES) this.secretKeys.clear();
-      this.secretKeys.set(key, (secret = isSecretKey(key)));
-    }
-    return secret;
+  /** What redact decides from `key` alone (see KeyPlan). */
+  private plan(key: string): KeyPlan {
+    const { config } = this;
+    return {
+      allowed: !this.allowed || this.allowed(key),
+      rule: this.rules.find((r) => r.matches(key)),
+      clean: this.scrub(key, new Findings()) === key,
+      secret: config.secret_keys && isSecretKey(key),
+      value:
+        config.sql && SQL_KEYS.has(key)
+          ? 'sql'
+          : URL_KEYS.has(key)
+            ? 'url'
+            : QUERY_KEYS.has(key)
+              ? 'query'
+              : 'none',
+    };
   }
 
   /** A value with the detectors applied to its strings, at any depth; undefined when unchanged. */
@@ -211,12 +188,13 @@ export class RedactProcessor implements Processor {
       const attribute = list[i]!;
       const { value } = attribute;
       let { key } = attribute;
-      if (this.allowed && !this.allowed(key)) {
+      let plan = this.plans.get(key);
+      if (!plan.allowed) {
         list.splice(i, 1);
         findings.add('allowed_keys');
         continue;
       }
-      const rule = this.rules.find((r) => r.matches(key));
+      const { rule } = plan;
       if (rule) {
         if (rule.action === 'drop') list.splice(i, 1);
         else if (value !== undefined) {
@@ -230,32 +208,34 @@ export class RedactProcessor implements Processor {
         continue;
       }
       // A key can hold a value too (an address used as a map key): scrubbed like one.
-      const cleanKey = this.scrubKey(key, findings);
-      if (cleanKey !== key) {
-        key = cleanKey;
+      if (!plan.clean) {
+        key = this.scrub(key, findings);
         list[i] = { ...attribute, key };
+        plan = this.plan(key);
       }
       if (value === undefined) continue;
-      if (this.config.secret_keys && this.isSecret(key)) {
+      if (plan.secret) {
         list[i] = { key, value: { stringValue: this.config.mask } };
         findings.add('secret.keys');
         continue;
       }
       if ('stringValue' in value) {
         let text = value.stringValue;
-        if (this.config.sql && SQL_KEYS.has(key)) {
+        if (plan.value === 'sql') {
           const sanitized = sanitizeSql(text);
           if (sanitized !== text) findings.add('db.statement');
           text = sanitized;
-        } else if (URL_KEYS.has(key) || QUERY_KEYS.has(key)) {
-          const redacted = URL_KEYS.has(key)
-            ? redactUrl(text, this.urlNames)
-            : redactQuery(text.replace(/^\?/, ''), this.urlNames);
-          const expected = QUERY_KEYS.has(key) && text.startsWith('?') ? `?${redacted}` : redacted;
+        } else if (plan.value !== 'none') {
+          const redacted =
+            plan.value === 'url'
+              ? redactUrl(text, this.urlNames)
+              : redactQuery(text.replace(/^\?/, ''), this.urlNames);
+          const expected =
+            plan.value === 'query' && text.startsWith('?') ? `?${redacted}` : redacted;
           if (expected !== text) findings.add('url.query');
           text = expected;
         }
-        text = this.scrub(text, findings);
+        text = this.scrubAt(key, text, findings);
         if (text !== value.stringValue) list[i] = { key, value: { stringValue: text } };
         continue;
       }
@@ -267,10 +247,10 @@ export class RedactProcessor implements Processor {
   process(batch: Batch): Batch | typeof UNCHANGED {
     const findings = new Findings();
     const attributes = (list: KeyValue[]) => this.attributes(list, findings);
-    const text = (s: string) => (s === '' ? s : this.scrub(s, findings));
+    const text = (s: string, place: string) => (s === '' ? s : this.scrubAt(place, s, findings));
     const scope = (s: InstrumentationScope) => {
-      s.name = text(s.name);
-      s.version = text(s.version);
+      s.name = text(s.name, '\0scope.name');
+      s.version = text(s.version, '\0scope.version');
       attributes(s.attributes);
     };
     forEachResource(batch.request, (resource) => attributes(resource.attributes));
@@ -279,11 +259,11 @@ export class RedactProcessor implements Processor {
         for (const rs of batch.request.resourceSpans)
           for (const ss of rs.scopeSpans) if (ss.scope) scope(ss.scope);
         forEachSpan(batch.request, (span) => {
-          span.name = text(span.name);
+          span.name = text(span.name, '\0span.name');
           attributes(span.attributes);
-          if (span.status) span.status.message = text(span.status.message);
+          if (span.status) span.status.message = text(span.status.message, '\0status');
           for (const event of span.events) {
-            event.name = text(event.name);
+            event.name = text(event.name, '\0event.name');
             attributes(event.attributes);
           }
           for (const link of span.links) attributes(link.attributes);
@@ -293,7 +273,8 @@ export class RedactProcessor implements Processor {
         for (const rm of batch.request.resourceMetrics)
           for (const sm of rm.scopeMetrics) {
             if (sm.scope) scope(sm.scope);
-            for (const metric of sm.metrics) metric.description = text(metric.description);
+            for (const metric of sm.metrics)
+              metric.description = text(metric.description, '\0description');
           }
         forEachDataPoint(batch.request, (point) => {
           attributes(point.attributes);
@@ -305,8 +286,8 @@ export class RedactProcessor implements Processor {
         for (const rl of batch.request.resourceLogs)
           for (const sl of rl.scopeLogs) if (sl.scope) scope(sl.scope);
         forEachLogRecord(batch.request, (record) => {
-          record.eventName = text(record.eventName);
-          record.severityText = text(record.severityText);
+          record.eventName = text(record.eventName, '\0event.name');
+          record.severityText = text(record.severityText, '\0severity');
           attributes(record.attributes);
           if (record.body) {
             const next = this.value(record.body, findings);
