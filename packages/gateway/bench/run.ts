@@ -8,23 +8,28 @@
 // GATEWAY_BENCH_PROFILE=DIR writes a V8 CPU profile of the gateway there; GATEWAY_BENCH_NODE_FLAGS
 // passes flags to the gateway's node (e.g. --max-semi-space-size=32).
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyValue, Span } from '@org/otlp';
 import { encodeTraceRequest } from '@org/otlp';
-import { Pool } from 'undici';
 import { writeReadmeSection } from '../../../scripts/readme-section.ts';
+import {
+  CONCURRENCY,
+  cpuSeconds,
+  delivered,
+  freePort,
+  here,
+  load,
+  median,
+  run,
+  sinkSpans,
+  waitListening,
+} from './harness.ts';
 
 const SPANS_PER_REQUEST = 200;
 const REQUESTS_PER_ROUND = 1500;
-const CONCURRENCY = 16;
 const ROUNDS = 3;
-const ROUND_LIMIT_MS = 120_000;
-const here = import.meta.dirname;
-const CLK_TCK = 100; // Linux USER_HZ
 
 /** 200 spans × 10 attributes, the same shape as the codec benchmark's fixture. */
 function fixture(): Uint8Array {
@@ -66,82 +71,6 @@ function fixture(): Uint8Array {
       { resource, schemaUrl: '', scopeSpans: [{ scope: undefined, schemaUrl: '', spans }] },
     ],
   });
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-function run(args: string[], cwd = here): ChildProcess {
-  return spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-async function waitListening(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/`, { method: 'GET' }).then(
-      () => true,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
-/** utime + stime of a process, in seconds. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-/** Spans the sink has received so far. */
-async function sinkSpans(port: number): Promise<number> {
-  return Number(await (await fetch(`http://127.0.0.1:${port}/`)).text());
-}
-
-/** Waits (at most 30 s) until the sink holds `spans`; throws when it does not: a round counts only when everything acknowledged arrived. */
-async function delivered(port: number, spans: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const received = await sinkSpans(port);
-    if (received >= spans) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(
-    `the sink has ${await sinkSpans(port)} of ${spans} acknowledged spans after 30 s`,
-  );
-}
-
-/** Sends the fixture REQUESTS_PER_ROUND times with CONCURRENCY in flight; bounded in time. */
-async function load(
-  port: number,
-  body: Uint8Array,
-  extraHeaders: Record<string, string>,
-): Promise<{ ok: number; wallMs: number }> {
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONCURRENCY });
-  let next = 0;
-  let ok = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < REQUESTS_PER_ROUND && performance.now() - started < ROUND_LIMIT_MS) {
-      next++;
-      const response = await pool.request({
-        method: 'POST',
-        path: '/v1/traces',
-        headers: { 'content-type': 'application/x-protobuf', ...extraHeaders },
-        body,
-      });
-      await response.body.dump();
-      if (response.statusCode === 200) ok++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const wallMs = performance.now() - started;
-  await pool.close();
-  return { ok, wallMs };
 }
 
 interface Result {
@@ -201,11 +130,11 @@ service:
     await waitListening(port);
     const headers = target === 'gateway-rewrite' ? AUTH : {};
     const start = await sinkSpans(sinkPort);
-    const warm = await load(port, body, headers); // warm-up, delivered before measuring
+    const warm = await load(port, [body], headers, REQUESTS_PER_ROUND); // warm-up, delivered before measuring
     const before = start + warm.ok * SPANS_PER_REQUEST;
     await delivered(sinkPort, before);
     const cpuBefore = cpuSeconds(child.pid!);
-    ({ ok, wallMs } = await load(port, body, headers));
+    ({ ok, wallMs } = await load(port, [body], headers, REQUESTS_PER_ROUND));
     await delivered(sinkPort, before + ok * SPANS_PER_REQUEST);
     cpu = cpuSeconds(child.pid!) - cpuBefore;
   } finally {
@@ -215,9 +144,6 @@ service:
   const spans = ok * SPANS_PER_REQUEST;
   return { spansPerSecond: (spans * 1000) / wallMs, cpuPerMillion: (cpu * 1e6) / spans };
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const body = fixture();
 const sinkPort = await freePort();
