@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type { AnyValue, InstrumentationScope, KeyValue, ResourceHolder } from '@org/otlp';
 import {
   countDataPoints,
@@ -11,6 +10,7 @@ import { RE2JS } from 're2js';
 import type { Processor, Settings } from '../../component.ts';
 import { UNCHANGED } from '../../component.ts';
 import type { Batch } from '../../signal.ts';
+import { keyedHash } from '../keyed-hash.ts';
 import { ServiceCatalog } from './catalog.ts';
 import { scalarValue } from '../../values.ts';
 import type { EnrichAction, EnrichProcessorConfig } from './config.ts';
@@ -58,7 +58,11 @@ function set(attributes: KeyValue[], key: string, value: AnyValue): void {
   else attributes.push({ key, value });
 }
 
-function compile(action: EnrichAction, hashKey: string | undefined, env: NodeJS.ProcessEnv): Apply {
+function compile(
+  action: EnrichAction,
+  hmac: ((text: string) => string) | undefined,
+  env: NodeJS.ProcessEnv,
+): Apply {
   const { key } = action;
   let source: ((attributes: KeyValue[]) => AnyValue | undefined) | undefined;
   if (action.value !== undefined) {
@@ -115,7 +119,7 @@ function compile(action: EnrichAction, hashKey: string | undefined, env: NodeJS.
         const at = indexOf(attributes, key);
         const value = attributes[at]?.value;
         if (value === undefined) return false;
-        const digest = createHmac('sha256', hashKey!).update(textOf(value)).digest('hex');
+        const digest = hmac!(textOf(value));
         attributes[at] = { key, value: { stringValue: digest } };
         return true;
       };
@@ -241,10 +245,11 @@ export class EnrichProcessor implements Processor {
     const hashKey = config.hash_key_env === undefined ? undefined : env[config.hash_key_env];
     if (config.hash_key_env !== undefined && !hashKey)
       throw new Error(`environment variable ${config.hash_key_env} (hash_key_env) is not set`);
+    const hmac = hashKey === undefined ? undefined : keyedHash(hashKey);
     this.actions = config.actions.map((action) => ({
       on: action.on,
       adds: ['insert', 'upsert', 'rename', 'extract'].includes(action.action),
-      apply: compile(action, hashKey, env),
+      apply: compile(action, hmac, env),
     }));
   }
 

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import type { AnyValue, InstrumentationScope, KeyValue } from '@org/otlp';
 import { forEachDataPoint, forEachLogRecord, forEachResource, forEachSpan } from '@org/otlp';
 import { isSecretKey, queryNames, redactQuery, redactUrl, sanitizeSql } from '@org/redaction';
@@ -7,6 +6,7 @@ import { UNCHANGED } from '../../component.ts';
 import type { Batch } from '../../signal.ts';
 import type { RedactProcessorConfig } from './config.ts';
 import type { Detector } from './detectors.ts';
+import { keyedHash } from '../keyed-hash.ts';
 import { DETECTORS, passes, re2Detector } from './detectors.ts';
 import type { Shape } from './shape.ts';
 import type { KeyPlan, KeyRule } from './keys.ts';
@@ -58,7 +58,7 @@ export class RedactProcessor implements Processor {
   private readonly config: RedactProcessorConfig;
   private readonly settings: Settings;
   private readonly urlNames: ReadonlySet<string>;
-  private readonly hashKey: string | undefined;
+  private readonly keyedHash: ((text: string) => string) | undefined;
   private readonly plans: KeyPlans;
   /**
    * Per attribute key, the last value found clean: many values repeat from record to record (a
@@ -74,9 +74,10 @@ export class RedactProcessor implements Processor {
   ) {
     this.config = config;
     this.settings = settings;
-    this.hashKey = config.hash_key_env === undefined ? undefined : env[config.hash_key_env];
-    if (config.hash_key_env !== undefined && !this.hashKey)
+    const hashKey = config.hash_key_env === undefined ? undefined : env[config.hash_key_env];
+    if (config.hash_key_env !== undefined && !hashKey)
       throw new Error(`environment variable ${config.hash_key_env} (hash_key_env) is not set`);
+    this.keyedHash = hashKey === undefined ? undefined : keyedHash(hashKey);
     this.rules = config.rules.map((rule) => ({
       name: rule.name,
       matches: keyMatcher(rule.keys),
@@ -105,7 +106,7 @@ export class RedactProcessor implements Processor {
   }
 
   private hash(text: string): string {
-    return createHmac('sha256', this.hashKey!).update(text).digest('hex');
+    return this.keyedHash!(text);
   }
 
   /** `text` with every detector's findings replaced. */
