@@ -25,8 +25,17 @@ export interface KeyRule {
 /** Which value rule a key's string values get before the detectors. */
 export type ValueRule = 'none' | 'sql' | 'url' | 'query';
 
+/**
+ * A place values are found in (an attribute key, the span name…) and the last value found clean
+ * there: many values repeat from record to record (a user agent, a host, a route, SQL once its
+ * literals are gone), and comparing with the last one is far cheaper than scanning it again.
+ */
+export interface Place {
+  lastClean: string | undefined;
+}
+
 /** Everything redact decides from an attribute key alone. */
-export interface KeyPlan {
+export interface KeyPlan extends Place {
   /** On the allow-list, or no allow-list. */
   allowed: boolean;
   /** The first rule by key that matches. */

@@ -9,7 +9,7 @@ import type { Detector } from './detectors.ts';
 import { keyedHash } from '../keyed-hash.ts';
 import { DETECTORS, passes, re2Detector } from './detectors.ts';
 import type { Shape } from './shape.ts';
-import type { KeyPlan, KeyRule } from './keys.ts';
+import type { KeyPlan, KeyRule, Place } from './keys.ts';
 import { KeyPlans, keyMatcher } from './keys.ts';
 import { emptyShape, shapeOf } from './shape.ts';
 
@@ -21,8 +21,7 @@ const URL_KEYS = new Set(['url.full', 'http.url', 'http.target']);
 const QUERY_KEYS = new Set(['url.query', 'url.fragment']);
 
 /** Longest value remembered as the last clean one of its place. */
-const LAST_CLEAN_LENGTH = 1024;
-const LAST_CLEAN_PLACES = 16_384;
+const LAST_CLEAN_LENGTH = 512;
 
 /** What one batch's redaction found, by rule. */
 class Findings {
@@ -60,12 +59,8 @@ export class RedactProcessor implements Processor {
   private readonly urlNames: ReadonlySet<string>;
   private readonly keyedHash: ((text: string) => string) | undefined;
   private readonly plans: KeyPlans;
-  /**
-   * Per attribute key, the last value found clean: many values repeat from record to record (a
-   * user agent, a host, a route, SQL once its literals are gone), and comparing with the last one
-   * is far cheaper than scanning it again.
-   */
-  private readonly lastClean = new Map<string, string>();
+  /** The places outside attributes (span name, status message…), by name. */
+  private readonly fields = new Map<string, Place>();
 
   constructor(
     config: RedactProcessorConfig,
@@ -123,19 +118,19 @@ export class RedactProcessor implements Processor {
     return out;
   }
 
-  /**
-   * `text` found at `place` (an attribute key, or a field such as the span name) with the
-   * detectors applied, unless it is the last text found clean there.
-   */
-  private scrubAt(place: string, text: string, findings: Findings): string {
-    if (this.lastClean.get(place) === text) return text;
+  /** `text` found at `place` with the detectors applied, unless it is the last clean one there. */
+  private scrubAt(place: Place, text: string, findings: Findings): string {
+    if (place.lastClean === text) return text;
     const out = this.scrub(text, findings);
-    if (out === text && text.length <= LAST_CLEAN_LENGTH) {
-      if (this.lastClean.size >= LAST_CLEAN_PLACES && !this.lastClean.has(place))
-        this.lastClean.clear();
-      this.lastClean.set(place, text);
-    }
+    if (out === text && text.length <= LAST_CLEAN_LENGTH) place.lastClean = text;
     return out;
+  }
+
+  /** The place named `name` outside attributes. */
+  private field(name: string): Place {
+    let place = this.fields.get(name);
+    if (!place) this.fields.set(name, (place = { lastClean: undefined }));
+    return place;
   }
 
   /** What redact decides from `key` alone (see KeyPlan). */
@@ -146,6 +141,7 @@ export class RedactProcessor implements Processor {
       rule: this.rules.find((r) => r.matches(key)),
       clean: this.scrub(key, new Findings()) === key,
       secret: config.secret_keys && isSecretKey(key),
+      lastClean: undefined,
       value:
         config.sql && SQL_KEYS.has(key)
           ? 'sql'
@@ -236,7 +232,7 @@ export class RedactProcessor implements Processor {
           if (expected !== text) findings.add('url.query');
           text = expected;
         }
-        text = this.scrubAt(key, text, findings);
+        text = this.scrubAt(plan, text, findings);
         if (text !== value.stringValue) list[i] = { key, value: { stringValue: text } };
         continue;
       }
@@ -248,10 +244,11 @@ export class RedactProcessor implements Processor {
   process(batch: Batch): Batch | typeof UNCHANGED {
     const findings = new Findings();
     const attributes = (list: KeyValue[]) => this.attributes(list, findings);
-    const text = (s: string, place: string) => (s === '' ? s : this.scrubAt(place, s, findings));
+    const text = (s: string, place: string) =>
+      s === '' ? s : this.scrubAt(this.field(place), s, findings);
     const scope = (s: InstrumentationScope) => {
-      s.name = text(s.name, '\0scope.name');
-      s.version = text(s.version, '\0scope.version');
+      s.name = text(s.name, 'scope.name');
+      s.version = text(s.version, 'scope.version');
       attributes(s.attributes);
     };
     forEachResource(batch.request, (resource) => attributes(resource.attributes));
@@ -260,11 +257,11 @@ export class RedactProcessor implements Processor {
         for (const rs of batch.request.resourceSpans)
           for (const ss of rs.scopeSpans) if (ss.scope) scope(ss.scope);
         forEachSpan(batch.request, (span) => {
-          span.name = text(span.name, '\0span.name');
+          span.name = text(span.name, 'span.name');
           attributes(span.attributes);
-          if (span.status) span.status.message = text(span.status.message, '\0status');
+          if (span.status) span.status.message = text(span.status.message, 'status');
           for (const event of span.events) {
-            event.name = text(event.name, '\0event.name');
+            event.name = text(event.name, 'event.name');
             attributes(event.attributes);
           }
           for (const link of span.links) attributes(link.attributes);
@@ -275,7 +272,7 @@ export class RedactProcessor implements Processor {
           for (const sm of rm.scopeMetrics) {
             if (sm.scope) scope(sm.scope);
             for (const metric of sm.metrics)
-              metric.description = text(metric.description, '\0description');
+              metric.description = text(metric.description, 'description');
           }
         forEachDataPoint(batch.request, (point) => {
           attributes(point.attributes);
@@ -287,8 +284,8 @@ export class RedactProcessor implements Processor {
         for (const rl of batch.request.resourceLogs)
           for (const sl of rl.scopeLogs) if (sl.scope) scope(sl.scope);
         forEachLogRecord(batch.request, (record) => {
-          record.eventName = text(record.eventName, '\0event.name');
-          record.severityText = text(record.severityText, '\0severity');
+          record.eventName = text(record.eventName, 'event.name');
+          record.severityText = text(record.severityText, 'severity');
           attributes(record.attributes);
           if (record.body) {
             const next = this.value(record.body, findings);
