@@ -24,9 +24,13 @@ export class EncodedBatch<S extends Signal = Signal> {
     this.count = items;
   }
 
-  /** Encodes a pipeline batch, reusing the bytes it arrived in when nothing changed them. */
+  /**
+   * Encodes a pipeline batch, reusing the bytes it arrived in when nothing changed them, and keeps
+   * the encoding on the batch, so a batch routed to several pipelines is encoded once (whoever
+   * changes it afterwards clears `wire`, as for received bytes).
+   */
   static of<S extends Signal>(batch: BatchOf<S>): EncodedBatch<S> {
-    const bytes = batch.wire ?? codecs[batch.signal].encode(batch.request);
+    const bytes = (batch.wire ??= codecs[batch.signal].encode(batch.request));
     return new EncodedBatch(batch.signal, [bytes], batch.items);
   }
 
