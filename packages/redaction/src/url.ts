@@ -15,10 +15,12 @@ export function redactQuery(query: string, names: ReadonlySet<string>): string {
     const eq = part.indexOf('=');
     const raw = eq < 0 ? part : part.slice(0, eq);
     let name = raw;
-    try {
-      name = decodeURIComponent(raw.replace(/\+/g, ' '));
-    } catch {
-      // a malformed escape: compare the raw name
+    if (raw.includes('%') || raw.includes('+')) {
+      try {
+        name = decodeURIComponent(raw.replace(/\+/g, ' '));
+      } catch {
+        // a malformed escape: compare the raw name
+      }
     }
     if (eq < 0 || !names.has(name.toLowerCase())) return part;
     changed = true;
