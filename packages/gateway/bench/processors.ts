@@ -25,6 +25,7 @@ import { writeReadmeSection } from '../../../scripts/readme-section.ts';
 import { routingConnectorConfigSchema } from '../src/connectors/routing/config.ts';
 import { RoutingConnector } from '../src/connectors/routing/connector.ts';
 import { Delivery } from '../src/pipeline/delivery.ts';
+import { IMMEDIATE } from '../src/component.ts';
 import { enrichProcessorConfigSchema } from '../src/processors/enrich/config.ts';
 import { EnrichProcessor } from '../src/processors/enrich/processor.ts';
 import { redactProcessorFactory } from '../src/processors/redact/factory.ts';
@@ -99,11 +100,11 @@ function componentSteps(): Record<string, Step> {
   );
   return {
     enrich: (batch) => void enrich.process(batch),
-    redact: (batch) => void redact.process(batch, batch.context),
+    redact: (batch) => void redact.process(batch, batch.context, IMMEDIATE),
     routing: (batch) => routing.route(batch, new Delivery()),
     'default pipeline (enrich + redact)': (batch) => {
       enrich.process(batch);
-      redact.process(batch, batch.context);
+      redact.process(batch, batch.context, IMMEDIATE);
     },
   };
 }

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { readReadmeSection } from '../../../scripts/readme-section.ts';
 import { traceRequestBytes } from '../test-support/spans.ts';
 import type { Downstream, Lifecycle, Processor, Settings } from './component.ts';
-import { UNCHANGED } from './component.ts';
+import { IMMEDIATE, UNCHANGED } from './component.ts';
 import {
   KINDS,
   configTable,
@@ -111,7 +111,7 @@ async function within(ms: number, promise: Promise<unknown>): Promise<void> {
  */
 function checkUnchanged(processor: Processor, batch: Batch): ReturnType<Processor['process']> {
   const before = batch.wire ?? codecs[batch.signal].encode(batch.request as never);
-  const out = processor.process(batch, batch.context);
+  const out = processor.process(batch, batch.context, IMMEDIATE);
   if (out === UNCHANGED) {
     const after = codecs[batch.signal].encode(batch.request as never);
     if (Buffer.compare(Buffer.from(before), Buffer.from(after)) !== 0)

@@ -67,6 +67,19 @@ export interface ReceiverFactory<C = unknown> {
   create(settings: Settings, config: C, next: BatchConsumer): Receiver;
 }
 
+/**
+ * Work a component does only if the request it is processing is accepted: counting what it
+ * redacted, routed or dropped. A request refused after processing (a full destination found by a
+ * connector further on, a processor that throws) is retried by the client, so counting it then
+ * would count the same data again on every retry.
+ */
+export interface Effects {
+  defer(effect: () => void): void;
+}
+
+/** Effects applied at once: for a processor or connector used outside a pipeline (tests). */
+export const IMMEDIATE: Effects = { defer: (effect) => effect() };
+
 /** A processor's answer that removes the whole batch (filtering, sampling). */
 export const DROP: unique symbol = Symbol('drop');
 /** A processor's answer that it changed nothing: the batch keeps the bytes it arrived in. */
@@ -81,8 +94,15 @@ export const UNCHANGED: unique symbol = Symbol('unchanged');
  * the next stage itself: the shared wrapper (`ProcessorStage`) forwards, counts and maps errors.
  */
 export interface Processor extends Lifecycle {
-  /** `context` is the batch's own (`batch.context`): the receiver, tenant and passed-on headers. */
-  process(batch: Batch, context: RequestContext): Batch | typeof DROP | typeof UNCHANGED;
+  /**
+   * `context` is the batch's own (`batch.context`): the receiver, tenant and passed-on headers.
+   * Counting goes through `effects`, so it happens only if the request is accepted.
+   */
+  process(
+    batch: Batch,
+    context: RequestContext,
+    effects: Effects,
+  ): Batch | typeof DROP | typeof UNCHANGED;
 }
 
 export interface ProcessorFactory<C = unknown> {
@@ -119,7 +139,11 @@ export interface Connector extends Lifecycle {
   readonly id: string;
   /** True when some pipeline the connector may feed changes batches in place. */
   readonly mutates: boolean;
-  /** False when some pipeline it may feed has no room: the receiver then refuses. */
+  /**
+   * False when no request could be accepted now: the receiver then refuses before reading the
+   * body. A connector that routes by content may still refuse a given request in `route`, by
+   * throwing `RouteFull` before anything is offered.
+   */
   hasRoom(): boolean;
   route(batch: Batch, delivery: Delivery): void;
 }

@@ -14,10 +14,12 @@ import { testSettings } from './settings.ts';
 export class RecordingExporter implements Exporter {
   readonly id: string;
   readonly batches: Batch['request'][] = [];
+  /** False makes it report a full queue. */
+  room = true;
   constructor(id: string) {
     this.id = id;
   }
-  hasRoom = () => true;
+  hasRoom = () => this.room;
   offer(batch: EncodedBatch): boolean {
     this.batches.push(batch.decode());
     return true;

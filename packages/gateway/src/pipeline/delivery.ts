@@ -1,4 +1,4 @@
-import type { Downstream, Exporter } from '../component.ts';
+import type { Downstream, Effects, Exporter } from '../component.ts';
 import { EncodedBatch, TRUSTED_DEPTH } from '../encoded-batch.ts';
 import type { Batch } from '../signal.ts';
 import { codecs } from '../signal.ts';
@@ -9,8 +9,14 @@ import { codecs } from '../signal.ts';
  * holding part of the batch. Offers to the same exporter (reached through two pipelines) are
  * merged into one, so the room each exporter reported in the precheck is enough.
  */
-export class Delivery {
+export class Delivery implements Effects {
   private readonly offers = new Map<Exporter, EncodedBatch>();
+  private readonly effects: (() => void)[] = [];
+
+  /** Work to do once the offers are made (counting); never done for a refused request. */
+  defer(effect: () => void): void {
+    this.effects.push(effect);
+  }
 
   add(exporter: Exporter, batch: EncodedBatch): void {
     const held = this.offers.get(exporter);
@@ -25,12 +31,16 @@ export class Delivery {
     this.offers.set(exporter, merged);
   }
 
-  /** Makes the offers; call in the same tick as the precheck that found room everywhere. */
+  /**
+   * Makes the offers, then applies the deferred effects; call in the same tick as the precheck
+   * that found room everywhere.
+   */
   commit(): void {
     for (const [exporter, batch] of this.offers) {
       if (!exporter.offer(batch))
         throw new Error(`exporter ${exporter.id} refused after reporting room`);
     }
+    for (const effect of this.effects) effect();
   }
 }
 

@@ -45,7 +45,7 @@ export class Pipeline implements Downstream {
   route(batch: Batch, delivery: Delivery): void {
     let current: Batch | undefined = batch;
     for (const stage of this.processors) {
-      current = stage.run(current);
+      current = stage.run(current, delivery);
       if (!current) return;
     }
     this.out.route(current, delivery);

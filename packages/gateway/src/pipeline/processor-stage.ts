@@ -1,5 +1,5 @@
-import type { Processor, Settings } from '../component.ts';
-import { DROP, UNCHANGED } from '../component.ts';
+import type { Effects, Processor, Settings } from '../component.ts';
+import { DROP, IMMEDIATE, UNCHANGED } from '../component.ts';
 import type { Batch } from '../signal.ts';
 
 /** Thrown through the graph when a processor fails; the receiver refuses the whole request. */
@@ -38,13 +38,16 @@ export class ProcessorStage {
     this.pipeline = pipeline;
   }
 
-  /** The processed batch, or undefined when nothing is left of it. */
-  run(batch: Batch): Batch | undefined {
+  /**
+   * The processed batch, or undefined when nothing is left of it. Counts of what was dropped are
+   * deferred to `effects` (applied when the request is accepted); errors are counted at once.
+   */
+  run(batch: Batch, effects: Effects = IMMEDIATE): Batch | undefined {
     const before = batch.items;
     const labels = { processor: this.id, pipeline: this.pipeline, signal: batch.signal };
     let out: ReturnType<Processor['process']>;
     try {
-      out = this.processor.process(batch, batch.context);
+      out = this.processor.process(batch, batch.context, effects);
     } catch (error) {
       this.settings.metrics.processorErrors.inc(labels);
       const now = performance.now();
@@ -58,12 +61,14 @@ export class ProcessorStage {
       throw new ProcessorFailure(this.id, this.pipeline, error);
     }
     if (out === UNCHANGED) return batch;
+    const { metrics } = this.settings;
     if (out === DROP) {
-      this.settings.metrics.processorDropped.inc(labels, before);
+      effects.defer(() => metrics.processorDropped.inc(labels, before));
       return undefined;
     }
     out.wire = undefined;
-    if (out.items < before) this.settings.metrics.processorDropped.inc(labels, before - out.items);
+    const removed = before - out.items;
+    if (removed > 0) effects.defer(() => metrics.processorDropped.inc(labels, removed));
     return out.items > 0 ? out : undefined;
   }
 }

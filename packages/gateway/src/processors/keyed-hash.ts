@@ -25,6 +25,7 @@ export function keyedHash(key: string): (text: string) => string {
     if (text.length > SCRATCH / 3) return createHmac('sha256', key).update(text).digest('hex');
     const n = inner.write(text, BLOCK, 'utf8');
     hash('sha256', inner.subarray(0, BLOCK + n), 'buffer').copy(outer, BLOCK);
+    inner.fill(0, BLOCK, BLOCK + n); // the value does not stay in memory after its hash
     return hash('sha256', outer, 'hex');
   };
 }

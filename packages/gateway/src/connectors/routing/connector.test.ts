@@ -172,7 +172,9 @@ describe('routing connector', () => {
       expect(await counted(settings)).toEqual({ routed: {}, dropped: {} });
       return;
     }
-    connector.route(batch, new Delivery());
+    const delivery = new Delivery();
+    connector.route(batch, delivery);
+    delivery.commit(); // counts are made only when the request is accepted
     expect(Object.fromEntries([...stands].map(([id, s]) => [id, s.got]))).toEqual(c.expect);
     const { routed, dropped } = await counted(settings);
     if (c.routed) expect(routed).toEqual(c.routed);

@@ -112,22 +112,28 @@ export class RoutingConnector implements Connector {
         if (pipeline.saturated()) throw new RouteFull(`pipeline ${pipeline.id} is full`);
       }
     }
+    // What each part counts, read before the pipelines change the parts; applied only if the
+    // request is accepted (a pipeline further on may still refuse it, and the client retries).
+    const counted = parts.map(([, part], index) => ({
+      destination: destinations[index]!,
+      items: part.items,
+    }));
     const giveOriginal = parts.length === 1;
     parts.forEach(([, part], index) => {
       const { shared, owning } = destinations[index]!;
       routeBranches(part, shared, owning, delivery, { giveOriginal });
     });
-    // Counted once every pipeline took its part: a processor that throws refuses the request.
     const { metrics } = this.settings;
-    parts.forEach(([, part], index) => {
-      const destination = destinations[index]!;
-      for (const route of destination.routes)
-        metrics.routed.inc({ connector: this.id, route, signal }, part.items);
-      if (destination.pipelines.length === 0)
-        metrics.routingDropped.inc(
-          { connector: this.id, route: destination.routes[0]!, signal, reason: 'drop_route' },
-          part.items,
-        );
+    delivery.defer(() => {
+      for (const { destination, items } of counted) {
+        for (const route of destination.routes)
+          metrics.routed.inc({ connector: this.id, route, signal }, items);
+        if (destination.pipelines.length === 0)
+          metrics.routingDropped.inc(
+            { connector: this.id, route: destination.routes[0]!, signal, reason: 'drop_route' },
+            items,
+          );
+      }
     });
   }
 

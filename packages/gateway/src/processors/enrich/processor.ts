@@ -7,9 +7,9 @@ import {
   forEachSpan,
 } from '@org/otlp';
 import { RE2JS } from 're2js';
-import type { Processor, Settings } from '../../component.ts';
-import { UNCHANGED } from '../../component.ts';
-import type { Batch } from '../../signal.ts';
+import type { Effects, Processor, Settings } from '../../component.ts';
+import { IMMEDIATE, UNCHANGED } from '../../component.ts';
+import type { Batch, RequestContext } from '../../signal.ts';
 import { keyedHash } from '../keyed-hash.ts';
 import { ServiceCatalog } from './catalog.ts';
 import { scalarValue } from '../../values.ts';
@@ -253,8 +253,12 @@ export class EnrichProcessor implements Processor {
     }));
   }
 
-  process(batch: Batch): Batch | typeof UNCHANGED {
-    let changed = this.catalog ? this.applyCatalog(batch, this.catalog) : false;
+  process(
+    batch: Batch,
+    _context: RequestContext = batch.context,
+    effects: Effects = IMMEDIATE,
+  ): Batch | typeof UNCHANGED {
+    let changed = this.catalog ? this.applyCatalog(batch, this.catalog, effects) : false;
     for (const { on, adds, apply } of this.actions) {
       const visit = (attributes: KeyValue[]) => {
         if (apply(attributes)) changed = true;
@@ -268,7 +272,7 @@ export class EnrichProcessor implements Processor {
   }
 
   /** Sets each resource's catalog attributes (the catalog is authoritative); counts the unknown. */
-  private applyCatalog(batch: Batch, catalog: ServiceCatalog): boolean {
+  private applyCatalog(batch: Batch, catalog: ServiceCatalog, effects: Effects): boolean {
     let changed = false;
     let unknown = 0;
     for (const { holder, items } of resourcesWithItems(batch)) {
@@ -288,11 +292,11 @@ export class EnrichProcessor implements Processor {
         changed = true;
       }
     }
-    if (unknown > 0)
-      this.settings.metrics.catalogUnknown.inc(
-        { processor: this.settings.id, signal: batch.signal },
-        unknown,
-      );
+    if (unknown > 0) {
+      const { metrics, id } = this.settings;
+      const signal = batch.signal;
+      effects.defer(() => metrics.catalogUnknown.inc({ processor: id, signal }, unknown));
+    }
     return changed;
   }
 

@@ -53,7 +53,8 @@ const KEY_LENGTH = 256;
 /**
  * Key plans, made once per key: keys repeat in every batch, so a batch costs one lookup per
  * attribute instead of an allow-list match, rule matches, a detector pass, a secret-name check and
- * the SQL and URL key checks. Emptied when full; long keys are planned every time.
+ * the SQL and URL key checks. Emptied when full; long keys, and keys that hold something the
+ * detectors find, are planned every time.
  */
 export class KeyPlans {
   private readonly plans = new Map<string, KeyPlan>();
@@ -67,7 +68,8 @@ export class KeyPlans {
     let plan = this.plans.get(key);
     if (plan) return plan;
     plan = this.make(key);
-    if (key.length <= KEY_LENGTH) {
+    // A key the detectors found something in is not kept: it holds what they redact.
+    if (plan.clean && key.length <= KEY_LENGTH) {
       if (this.plans.size >= PLANS) this.plans.clear();
       this.plans.set(key, plan);
     }

@@ -1,9 +1,9 @@
 import type { AnyValue, InstrumentationScope, KeyValue } from '@org/otlp';
 import { forEachDataPoint, forEachLogRecord, forEachResource, forEachSpan } from '@org/otlp';
 import { isSecretKey, queryNames, redactQuery, redactUrl, sanitizeSql } from '@org/redaction';
-import type { Processor, Settings } from '../../component.ts';
-import { UNCHANGED } from '../../component.ts';
-import type { Batch } from '../../signal.ts';
+import type { Effects, Processor, Settings } from '../../component.ts';
+import { IMMEDIATE, UNCHANGED } from '../../component.ts';
+import type { Batch, RequestContext } from '../../signal.ts';
 import type { RedactProcessorConfig } from './config.ts';
 import type { Detector } from './detectors.ts';
 import { keyedHash } from '../keyed-hash.ts';
@@ -194,12 +194,15 @@ export class RedactProcessor implements Processor {
       const { rule } = plan;
       if (rule) {
         if (rule.action === 'drop') list.splice(i, 1);
-        else if (value !== undefined) {
-          const text = 'stringValue' in value ? value.stringValue : JSON.stringify(value, bigints);
-          list[i] = {
-            key,
-            value: { stringValue: rule.action === 'hash' ? this.hash(text) : this.config.mask },
-          };
+        else {
+          // the key is scrubbed too: a rule on `user.*` must not keep `user.jane@example.com`
+          if (!plan.clean) key = this.scrub(key, findings);
+          if (value !== undefined) {
+            const text =
+              'stringValue' in value ? value.stringValue : JSON.stringify(value, bigints);
+            const replaced = rule.action === 'hash' ? this.hash(text) : this.config.mask;
+            list[i] = { key, value: { stringValue: replaced } };
+          } else if (key !== attribute.key) list[i] = { ...attribute, key };
         }
         findings.add(rule.name);
         continue;
@@ -241,7 +244,11 @@ export class RedactProcessor implements Processor {
     }
   }
 
-  process(batch: Batch): Batch | typeof UNCHANGED {
+  process(
+    batch: Batch,
+    _context: RequestContext = batch.context,
+    effects: Effects = IMMEDIATE,
+  ): Batch | typeof UNCHANGED {
     const findings = new Findings();
     const attributes = (list: KeyValue[]) => this.attributes(list, findings);
     const text = (s: string, place: string) =>
@@ -295,11 +302,12 @@ export class RedactProcessor implements Processor {
         break;
     }
     if (!findings.changed) return UNCHANGED;
-    for (const [rule, n] of findings.counts)
-      this.settings.metrics.redactions.inc(
-        { processor: this.settings.id, rule, signal: batch.signal },
-        n,
-      );
+    const { metrics, id } = this.settings;
+    const signal = batch.signal;
+    effects.defer(() => {
+      for (const [rule, n] of findings.counts)
+        metrics.redactions.inc({ processor: id, rule, signal }, n);
+    });
     return batch;
   }
 
