@@ -105,9 +105,9 @@ describe('ingest', () => {
 
   it('estimates the decode cost from the body size, capped by the limits', () => {
     expect(decodeCostBytes(1000, false, { maxNodes: 100, maxItems: 10 })).toBe(
-      100 * 100 + 10 * 300,
+      100 * 100 + 10 * 500,
     );
-    expect(decodeCostBytes(1000, false, {})).toBe(500 * 100 + 500 * 300);
-    expect(decodeCostBytes(1000, true, { maxNodes: 100, maxItems: 10 })).toBe(13_000 + 1000);
+    expect(decodeCostBytes(1000, false, {})).toBe(500 * 100 + 500 * 500);
+    expect(decodeCostBytes(1000, true, { maxNodes: 100, maxItems: 10 })).toBe(15_000 + 1000);
   });
 });

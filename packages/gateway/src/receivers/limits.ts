@@ -23,7 +23,7 @@ export const DEFAULT_DECODE_LIMITS = {
 /**
  * What one request may decode into, checked while decoding (protobuf and JSON), so the memory and
  * work a request costs never depend on a count the client chose: an empty span is 2 bytes on the
- * wire and ~270 bytes decoded, and gzip shrinks a run of them a thousandfold.
+ * wire and ~475 bytes decoded, and gzip shrinks a run of them a thousandfold.
  */
 export const decodeLimitsSchema = z
   .strictObject({
@@ -74,8 +74,12 @@ export function decodeOptions(maxDepth: number, limits: DecodeLimitsConfig): Dec
   };
 }
 
-/** Heap a decoded object takes, roughly (measured on Node 24: empty spans ~270, SDK spans' nodes ~90). */
-const ITEM_BYTES = 300;
+/**
+ * Heap a decoded object takes, at least: `pnpm --filter @org/otlp bench:costs` measures ~475
+ * bytes for an empty span (its id views included) and ~2.7 KB for an SDK span with 10 attributes
+ * (about 25 objects), so an item is counted as 500 bytes and every object beyond it as 100.
+ */
+const ITEM_BYTES = 500;
 const NODE_BYTES = 100;
 
 /**
