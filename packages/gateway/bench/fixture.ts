@@ -4,7 +4,7 @@
 // 5 % are health checks and 4 % errors; the rest is what a redactor must leave alone (order ids,
 // UUIDs, user agents, routes).
 import type { AnyValue, KeyValue, Span } from '@org/otlp';
-import { encodeTraceRequest } from '@org/otlp';
+import { encodeTraceRequest, spanOf } from '@org/otlp';
 
 export const SPANS_PER_REQUEST = 200;
 const isHealth = (i: number) => i % 20 === 0;
@@ -62,24 +62,19 @@ export function realisticRequest(variant = 0): { body: Uint8Array; routed: numbe
   for (let i = 0; i < SPANS_PER_REQUEST; i++) {
     const n = variant * SPANS_PER_REQUEST + i;
     if (!isHealth(i)) routed += isError(i) ? 2 : 1; // errors are also copied to a second route
-    spans.push({
-      traceId: Uint8Array.from({ length: 16 }, (_, j) => (j * 31 + n) % 255 || 1),
-      spanId: Uint8Array.from({ length: 8 }, (_, j) => (j * 17 + i) % 255 || 1),
-      traceState: '',
-      parentSpanId: new Uint8Array(0),
-      flags: 0x101,
-      name: isHealth(i) ? 'GET /healthz' : 'GET /api/orders/:id',
-      kind: 2,
-      startTimeUnixNano: 1_795_000_000_000_000_000n + BigInt(i) * 1000n,
-      endTimeUnixNano: 1_795_000_000_012_000_000n + BigInt(i) * 1000n,
-      attributes: attributes(spanAttributes(i, n)),
-      droppedAttributesCount: 0,
-      events: [],
-      droppedEventsCount: 0,
-      links: [],
-      droppedLinksCount: 0,
-      status: isError(i) ? { code: 2, message: 'payment declined' } : undefined,
-    });
+    spans.push(
+      spanOf({
+        traceId: Uint8Array.from({ length: 16 }, (_, j) => (j * 31 + n) % 255 || 1),
+        spanId: Uint8Array.from({ length: 8 }, (_, j) => (j * 17 + i) % 255 || 1),
+        flags: 0x101,
+        name: isHealth(i) ? 'GET /healthz' : 'GET /api/orders/:id',
+        kind: 2,
+        startTimeUnixNano: 1_795_000_000_000_000_000n + BigInt(i) * 1000n,
+        endTimeUnixNano: 1_795_000_000_012_000_000n + BigInt(i) * 1000n,
+        attributes: attributes(spanAttributes(i, n)),
+        status: isError(i) ? { code: 2, message: 'payment declined' } : undefined,
+      }),
+    );
   }
   const resource = {
     attributes: attributes({

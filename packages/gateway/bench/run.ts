@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyValue, Span } from '@org/otlp';
-import { encodeTraceRequest } from '@org/otlp';
+import { encodeTraceRequest, spanOf } from '@org/otlp';
 import { writeReadmeSection } from '../../../scripts/readme-section.ts';
 import {
   CONCURRENCY,
@@ -42,24 +42,18 @@ function fixture(): Uint8Array {
         value: a % 2 ? { stringValue: `value-${i}-${a}` } : { intValue: BigInt(i * 100 + a) },
       });
     }
-    spans.push({
-      traceId: Uint8Array.from({ length: 16 }, (_, j) => (j + i) % 255 || 1),
-      spanId: Uint8Array.from({ length: 8 }, (_, j) => (j + i) % 255 || 1),
-      traceState: '',
-      parentSpanId: new Uint8Array(0),
-      flags: 0x101,
-      name: `GET /inventory/${i % 7}`,
-      kind: 2,
-      startTimeUnixNano: 1_795_000_000_000_000_000n + BigInt(i),
-      endTimeUnixNano: 1_795_000_000_005_000_000n + BigInt(i),
-      attributes,
-      droppedAttributesCount: 0,
-      events: [],
-      droppedEventsCount: 0,
-      links: [],
-      droppedLinksCount: 0,
-      status: undefined,
-    });
+    spans.push(
+      spanOf({
+        traceId: Uint8Array.from({ length: 16 }, (_, j) => (j + i) % 255 || 1),
+        spanId: Uint8Array.from({ length: 8 }, (_, j) => (j + i) % 255 || 1),
+        flags: 0x101,
+        name: `GET /inventory/${i % 7}`,
+        kind: 2,
+        startTimeUnixNano: 1_795_000_000_000_000_000n + BigInt(i),
+        endTimeUnixNano: 1_795_000_000_005_000_000n + BigInt(i),
+        attributes,
+      }),
+    );
   }
   const resource = {
     attributes: [{ key: 'service.name', value: { stringValue: 'bench' } }],

@@ -1,33 +1,23 @@
 // Trace requests for the gateway tests: one span per name, valid ids unless told otherwise.
 import type { Span } from '@org/otlp';
-import { encodeTraceRequest } from '@org/otlp';
+import { encodeTraceRequest, spanOf } from '@org/otlp';
 
-/** A span named `name` with valid ids (the `index`th span of a trace) and nothing else set. */
+/** A span named `name` with valid ids (the `index`th span of a trace), kind and times set. */
 export function span(
   name: string,
   index = 0,
   traceId: Uint8Array = Uint8Array.from({ length: 16 }, (_, i) => i + 1),
   over: Partial<Span> = {},
 ): Span {
-  return {
+  return spanOf({
     traceId,
     spanId: Uint8Array.from({ length: 8 }, (_, j) => ((j + 1 + index) % 255) + 1),
-    traceState: '',
-    parentSpanId: new Uint8Array(0),
-    flags: 0,
     name,
     kind: 1,
     startTimeUnixNano: 1n,
     endTimeUnixNano: 2n,
-    attributes: [],
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    status: undefined,
     ...over,
-  };
+  });
 }
 
 export function traceRequestBytes(

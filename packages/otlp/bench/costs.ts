@@ -11,6 +11,7 @@ import {
   decodeTraceRequestJson,
   encodeTraceRequest,
   encodeTraceRequestJson,
+  spanOf,
 } from '../src/index.ts';
 import type { DecodeLimits } from '../src/limits.ts';
 import { countContainers } from '../src/json/parse.ts';
@@ -52,24 +53,11 @@ function msPerCall(fn: () => unknown, calls: number): number {
   return median(samples);
 }
 
-const emptySpan = (i: number): Span => ({
-  traceId: Uint8Array.from({ length: 16 }, (_, j) => (i + j) % 255 || 1),
-  spanId: Uint8Array.from({ length: 8 }, (_, j) => (i * 7 + j) % 255 || 1),
-  traceState: '',
-  parentSpanId: new Uint8Array(0),
-  flags: 0,
-  name: '',
-  kind: 0,
-  startTimeUnixNano: 0n,
-  endTimeUnixNano: 0n,
-  attributes: [],
-  droppedAttributesCount: 0,
-  events: [],
-  droppedEventsCount: 0,
-  links: [],
-  droppedLinksCount: 0,
-  status: undefined,
-});
+const emptySpan = (i: number): Span =>
+  spanOf({
+    traceId: Uint8Array.from({ length: 16 }, (_, j) => (i + j) % 255 || 1),
+    spanId: Uint8Array.from({ length: 8 }, (_, j) => (i * 7 + j) % 255 || 1),
+  });
 
 const EMPTY = 100_000;
 const empty = encodeTraceRequest({

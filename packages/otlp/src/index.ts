@@ -25,7 +25,7 @@ export type {
   SpanLink,
   Status,
 } from './types/trace.ts';
-export { SpanKind, StatusCode } from './types/trace.ts';
+export { SpanKind, StatusCode, spanOf } from './types/trace.ts';
 export type {
   Exemplar,
   ExponentialHistogram,

@@ -26,6 +26,7 @@ import {
   encodeMetricsRequestJson,
   encodeTraceRequest,
   encodeTraceRequestJson,
+  spanOf,
 } from './index.ts';
 import { countContainers } from './json/parse.ts';
 
@@ -33,25 +34,15 @@ const attr = (i: number): KeyValue => ({ key: `k${i}`, value: { stringValue: `v$
 const attrs = (n: number) => Array.from({ length: n }, (_, i) => attr(i));
 
 function span(over: Partial<Span> = {}): Span {
-  return {
+  return spanOf({
     traceId: new Uint8Array(16).fill(1),
     spanId: new Uint8Array(8).fill(2),
-    traceState: '',
-    parentSpanId: new Uint8Array(0),
-    flags: 0,
     name: 's',
     kind: 1,
     startTimeUnixNano: 1n,
     endTimeUnixNano: 2n,
-    attributes: [],
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    status: undefined,
     ...over,
-  };
+  });
 }
 
 const traces = (spans: Span[], resourceAttributes: KeyValue[] = []): ExportTraceServiceRequest => ({

@@ -3,7 +3,7 @@
 // and nothing of it reaches the destination; at the limit it is accepted.
 import { status } from '@grpc/grpc-js';
 import type { KeyValue, Span } from '@org/otlp';
-import { encodeTraceRequest, encodeTraceRequestJson } from '@org/otlp';
+import { encodeTraceRequest, encodeTraceRequestJson, spanOf } from '@org/otlp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptySpansJson, gzip, unknownFieldFlood } from '../../test-support/amplification.ts';
 import type { GatewayProcess } from '../../test-support/gateway-process.ts';
@@ -29,46 +29,41 @@ let spanCounter = 0;
 function request(shape: Shape) {
   const attrs = (n: number): KeyValue[] =>
     Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: { intValue: BigInt(i) } }));
-  const spans: Span[] = Array.from({ length: shape.spans ?? 1 }, () => ({
-    traceId: Uint8Array.from({ length: 16 }, (_, i) => i + 1),
-    spanId: Uint8Array.from({ length: 8 }, (_, i) => ((++spanCounter + i) % 250) + 1),
-    traceState: '',
-    parentSpanId: new Uint8Array(0),
-    flags: 0,
-    name: `limits-${spanCounter}`,
-    kind: 1,
-    startTimeUnixNano: 1n,
-    endTimeUnixNano: 2n,
-    attributes: [
-      ...attrs(shape.attributes ?? 0),
-      ...(shape.nested
-        ? [
-            {
-              key: 'list',
-              value: { arrayValue: { values: attrs(shape.nested).map((a) => a.value!) } },
-            },
-          ]
-        : []),
-    ],
-    droppedAttributesCount: 0,
-    events: Array.from({ length: shape.events ?? 0 }, () => ({
-      timeUnixNano: 1n,
-      name: 'e',
-      attributes: [],
-      droppedAttributesCount: 0,
-    })),
-    droppedEventsCount: 0,
-    links: Array.from({ length: shape.links ?? 0 }, () => ({
-      traceId: Uint8Array.from({ length: 16 }, () => 7),
-      spanId: Uint8Array.from({ length: 8 }, () => 8),
-      traceState: '',
-      attributes: [],
-      droppedAttributesCount: 0,
-      flags: 0,
-    })),
-    droppedLinksCount: 0,
-    status: undefined,
-  }));
+  const spans: Span[] = Array.from({ length: shape.spans ?? 1 }, () =>
+    spanOf({
+      traceId: Uint8Array.from({ length: 16 }, (_, i) => i + 1),
+      spanId: Uint8Array.from({ length: 8 }, (_, i) => ((++spanCounter + i) % 250) + 1),
+      name: `limits-${spanCounter}`,
+      kind: 1,
+      startTimeUnixNano: 1n,
+      endTimeUnixNano: 2n,
+      attributes: [
+        ...attrs(shape.attributes ?? 0),
+        ...(shape.nested
+          ? [
+              {
+                key: 'list',
+                value: { arrayValue: { values: attrs(shape.nested).map((a) => a.value!) } },
+              },
+            ]
+          : []),
+      ],
+      events: Array.from({ length: shape.events ?? 0 }, () => ({
+        timeUnixNano: 1n,
+        name: 'e',
+        attributes: [],
+        droppedAttributesCount: 0,
+      })),
+      links: Array.from({ length: shape.links ?? 0 }, () => ({
+        traceId: Uint8Array.from({ length: 16 }, () => 7),
+        spanId: Uint8Array.from({ length: 8 }, () => 8),
+        traceState: '',
+        attributes: [],
+        droppedAttributesCount: 0,
+        flags: 0,
+      })),
+    }),
+  );
   return {
     resourceSpans: [
       {
