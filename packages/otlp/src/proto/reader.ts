@@ -14,6 +14,7 @@ export interface FastBuffer extends Buffer {
   latin1Slice(start: number, end: number): string;
   utf8Slice(start: number, end: number): string;
   utf8Write(value: string, offset: number, length: number): number;
+  latin1Write(value: string, offset: number, length: number): number;
 }
 
 export function asFastBuffer(input: Uint8Array): FastBuffer {

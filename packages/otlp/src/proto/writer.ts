@@ -157,11 +157,14 @@ export class Writer {
   str(value: string): void {
     const length = this.sizes[this.cursor++]!;
     this.varint(length);
-    if (length === value.length && length < 64) {
+    if (length === value.length && length < 8) {
       const buf = this.buf;
       let pos = this.pos;
       for (let i = 0; i < length; i++) buf[pos++] = value.charCodeAt(i);
       this.pos = pos;
+    } else if (length === value.length) {
+      // ASCII (one byte per character): Latin-1 bytes are the UTF-8 bytes, and cheaper to write
+      this.pos += this.buf.latin1Write(value, this.pos, length);
     } else {
       this.pos += this.buf.utf8Write(value, this.pos, length);
     }
@@ -217,10 +220,13 @@ export function unknownSize(fields: Uint8Array[] | undefined): number {
   return n;
 }
 
-/** UTF-8 byte length; ASCII strings are counted without a native call. */
+/**
+ * UTF-8 byte length. Very short ASCII strings are counted without a native call; past about 8
+ * characters the native count is cheaper (measured on the gateway's processors fixture).
+ */
 export function utf8Length(value: string): number {
   const length = value.length;
-  if (length < 64) {
+  if (length < 8) {
     let i = 0;
     while (i < length && value.charCodeAt(i) < 0x80) i++;
     if (i === length) return length;
