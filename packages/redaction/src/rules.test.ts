@@ -21,6 +21,10 @@ describe('redaction rules', () => {
     expect(
       sanitizeSql("SELECT $$it's a secret$$, $pw$hunter2 $$ still$pw$ FROM t WHERE id = $1"),
     ).toBe('SELECT ?, ? FROM t WHERE id = $1');
+    // numbers right against a string literal are literals too
+    expect(sanitizeSql("SELECT 'a'-5, 5'b', c'd'0x1F, 'e'1.5e3, t2.c1")).toBe(
+      'SELECT ??, ??, c??, ??, t2.c1',
+    );
   });
 
   it('http.headers: the deny-list wins over the allow-list', () => {

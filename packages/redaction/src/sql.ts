@@ -10,11 +10,13 @@ const DOLLAR_TAG = /\$(?:[a-z_]\w*)?\$/iy;
  * end, so no input makes it rescan (it is applied to every statement).
  */
 export function sanitizeSql(sql: string): string {
-  const parts: string[] = [];
+  // String literals become `?` first, then numbers are replaced in one pass over what is left: a
+  // `?` is neither a word character nor a dot, so it changes no number's boundaries.
+  let out = '';
   let plain = 0;
   let i = 0;
   const literal = (start: number, end: number) => {
-    parts.push(sql.slice(plain, start).replace(NUMBER, '?'), '?');
+    out += `${sql.slice(plain, start)}?`;
     plain = i = end;
   };
   while (i < sql.length) {
@@ -40,6 +42,5 @@ export function sanitizeSql(sql: string): string {
       }
     } else i++;
   }
-  parts.push(sql.slice(plain).replace(NUMBER, '?'));
-  return parts.join('');
+  return (plain === 0 ? sql : out + sql.slice(plain)).replace(NUMBER, '?');
 }
