@@ -54,10 +54,16 @@ export function redactUrl(url: string, names: ReadonlySet<string>): string {
   const hashAt = withoutUser.indexOf('#');
   const end = hashAt < 0 ? withoutUser.length : hashAt;
   const queryAt = withoutUser.indexOf('?');
+  const query = queryAt < 0 || queryAt > end ? '' : withoutUser.slice(queryAt + 1, end);
+  const fragment = hashAt < 0 ? '' : withoutUser.slice(hashAt + 1);
+  const redactedQuery = redactQuery(query, names);
+  const redactedFragment = redactQuery(fragment, names);
+  // Nothing to redact: the URL itself, not a copy pieced together from its parts.
+  if (withoutUser === url && redactedQuery === query && redactedFragment === fragment) return url;
   const beforeFragment =
-    queryAt < 0 || queryAt > end
+    query === '' && (queryAt < 0 || queryAt > end)
       ? withoutUser.slice(0, end)
-      : withoutUser.slice(0, queryAt + 1) + redactQuery(withoutUser.slice(queryAt + 1, end), names);
+      : withoutUser.slice(0, queryAt + 1) + redactedQuery;
   if (hashAt < 0) return beforeFragment;
-  return `${beforeFragment}#${redactQuery(withoutUser.slice(hashAt + 1), names)}`;
+  return `${beforeFragment}#${redactedFragment}`;
 }
