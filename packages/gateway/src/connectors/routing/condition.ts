@@ -127,8 +127,11 @@ export function needsRecord(condition: Condition): boolean {
   );
 }
 
-const find = (list: readonly KeyValue[] | undefined, key: string) =>
-  scalarOf(list?.find((a) => a.key === key)?.value);
+function find(list: readonly KeyValue[] | undefined, key: string): Scalar | undefined {
+  if (list === undefined) return undefined;
+  for (let i = 0; i < list.length; i++) if (list[i]!.key === key) return scalarOf(list[i]!.value);
+  return undefined;
+}
 
 /** A leaf's value getter. */
 function reader(leaf: Leaf): (view: MatchView) => Scalar | undefined {
