@@ -49,7 +49,11 @@ function sameScalar(a: AnyValue | undefined, b: AnyValue): boolean {
   return false;
 }
 
-const indexOf = (attributes: KeyValue[], key: string) => attributes.findIndex((a) => a.key === key);
+/** Where `key` is in `attributes`, or -1 (a loop: this runs on every record). */
+function indexOf(attributes: KeyValue[], key: string): number {
+  for (let i = 0; i < attributes.length; i++) if (attributes[i]!.key === key) return i;
+  return -1;
+}
 
 /** Sets `key` to `value`: replaces the attribute when present, appends it otherwise. */
 function set(attributes: KeyValue[], key: string, value: AnyValue): void {

@@ -74,6 +74,7 @@ describe('detector gates', () => {
     expect(shape('a.eyJhb').marks & JWT).toBe(JWT);
     expect(shape('iban de89370400440532013000').marks & IBAN_START).toBe(IBAN_START);
     expect(shape('abc1d23').marks & IBAN_START).toBe(0);
+    expect(shape('a26862de89f73d1').marks & IBAN_START).toBe(0); // inside a word: no IBAN starts there
     expect(shape('key AIzaSy').marks & TOKEN_HINT).toBe(TOKEN_HINT);
     expect(shape('plain words only').marks & TOKEN_HINT).toBe(0);
   });

@@ -21,7 +21,7 @@ export const PLUS = 8;
 export const DOT = 16;
 /** `eyJ`: a base64url-encoded JSON object, the start of every JWT part. */
 export const JWT = 32;
-/** Two letters then two digits (any case): where every IBAN starts. */
+/** Two letters then two digits (any case) at the start of a word: where every IBAN starts. */
 export const IBAN_START = 64;
 /** A word starting `bearer`, `basic`, `token` or `digest`, in any case. */
 export const AUTH_WORD = 128;
@@ -98,6 +98,8 @@ export function shapeOf(text: string, into: Shape): Shape {
   let kinds = 0; // the kinds of the last three characters, newest in the low bits
   let previous = 0;
   let beforePrevious = 0;
+  let third = 0; // the character before beforePrevious
+  let fourth = 0;
   let dashes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -108,8 +110,8 @@ export function shapeOf(text: string, into: Shape): Shape {
       if (++digits > digitRun) digitRun = digits;
       separated = false;
       dashes = 0;
-      // letter, letter, digit, then this digit
-      if (isIbanStart(kinds)) marks |= IBAN_START;
+      // a word start, letter, letter, digit, then this digit
+      if (isIbanStart(kinds) && (i === 3 || !isWordChar(fourth))) marks |= IBAN_START;
     } else {
       marks |= (entry & MARK_BITS) >> MARK_SHIFT;
       if ((entry & SEPARATOR) !== 0 && digits > 0 && !separated) separated = true;
@@ -138,6 +140,8 @@ export function shapeOf(text: string, into: Shape): Shape {
     }
     kinds = ((kinds << 2) | kind) & 0xff;
     previousKind = kind;
+    fourth = third;
+    third = beforePrevious;
     beforePrevious = previous;
     previous = c;
   }
@@ -147,6 +151,9 @@ export function shapeOf(text: string, into: Shape): Shape {
   into.length = text.length;
   return into;
 }
+
+/** A character `\w` matches (ASCII letters, digits, `_`). */
+const isWordChar = (c: number) => (c < 128 && (TABLE[c]! & 3) !== OTHER) || c === 95;
 
 /** The kinds before a digit were letter, letter, digit (any case). */
 function isIbanStart(kinds: number): boolean {
