@@ -19,9 +19,15 @@ export function sanitizeSql(sql: string): string {
     out += `${sql.slice(plain, start)}?`;
     plain = i = end;
   };
-  while (i < sql.length) {
-    const c = sql.charCodeAt(i);
-    if (c === 0x27) {
+  // Only quotes and dollar signs can open a literal: jump from one to the next.
+  let quote = sql.indexOf("'");
+  let dollar = sql.indexOf('$');
+  while (quote >= 0 || dollar >= 0) {
+    if (quote >= 0 && quote < i) quote = sql.indexOf("'", i);
+    if (dollar >= 0 && dollar < i) dollar = sql.indexOf('$', i);
+    if (quote < 0 && dollar < 0) break;
+    if (quote >= 0 && (dollar < 0 || quote < dollar)) {
+      i = quote;
       let j = i + 1;
       for (; j < sql.length; j++) {
         const d = sql.charCodeAt(j);
@@ -32,7 +38,8 @@ export function sanitizeSql(sql: string): string {
         }
       }
       literal(i, Math.min(j + 1, sql.length));
-    } else if (c === 0x24) {
+    } else {
+      i = dollar;
       DOLLAR_TAG.lastIndex = i;
       const tag = DOLLAR_TAG.exec(sql)?.[0];
       if (tag === undefined) i++;
@@ -40,7 +47,7 @@ export function sanitizeSql(sql: string): string {
         const close = sql.indexOf(tag, i + tag.length);
         literal(i, close < 0 ? sql.length : close + tag.length);
       }
-    } else i++;
+    }
   }
   return (plain === 0 ? sql : out + sql.slice(plain)).replace(NUMBER, '?');
 }
