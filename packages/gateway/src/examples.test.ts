@@ -64,15 +64,6 @@ const withTenant = (batch: Batch, tenant: string | undefined): Batch => ({
   context: { receiver: 'otlp_http', tenant, headers: new Map() },
 });
 
-const spanNames = (requests: readonly object[]) =>
-  requests
-    .filter((r) => 'resourceSpans' in r)
-    .flatMap((r) => {
-      const names: string[] = [];
-      forEachSpan(r as ExportTraceServiceRequest, (span) => names.push(span.name));
-      return names;
-    });
-
 const logBodies = (requests: readonly object[]) =>
   requests
     .filter((r) => 'resourceLogs' in r)
@@ -116,8 +107,8 @@ describe('example configs', () => {
     const gateway = run('errors-to-extra-destination.yaml');
     const batch = spans([{ name: 'ok' }, { name: 'failed', error: true }]);
     expect(gateway.send('otlp_http', batch)).toBeUndefined();
-    expect(spanNames(gateway.exporters.get('otlp_http')!.batches)).toEqual(['ok', 'failed']);
-    expect(spanNames(gateway.exporters.get('otlp_http/errors')!.batches)).toEqual(['failed']);
+    expect(gateway.exporters.get('otlp_http')!.spanNames()).toEqual(['ok', 'failed']);
+    expect(gateway.exporters.get('otlp_http/errors')!.spanNames()).toEqual(['failed']);
   });
 
   it('per-tenant-upstreams: the payments tenant to its collector, the others to the shared one', () => {
@@ -126,12 +117,12 @@ describe('example configs', () => {
     gateway.send('otlp_http', spans([{ name: 'browse' }], undefined, 'web'));
     gateway.send('otlp_http', logs([9], {}, 'payments'));
     gateway.send('otlp_http', logs([13], {}, 'search'));
-    const payments = gateway.exporters.get('otlp_http/payments')!.batches;
-    const shared = gateway.exporters.get('otlp_http/shared')!.batches;
-    expect(spanNames(payments)).toEqual(['pay']);
-    expect(spanNames(shared)).toEqual(['browse']);
-    expect(logBodies(payments)).toEqual(['log-9']);
-    expect(logBodies(shared)).toEqual(['log-13']);
+    const payments = gateway.exporters.get('otlp_http/payments')!;
+    const shared = gateway.exporters.get('otlp_http/shared')!;
+    expect(payments.spanNames()).toEqual(['pay']);
+    expect(shared.spanNames()).toEqual(['browse']);
+    expect(logBodies(payments.batches)).toEqual(['log-9']);
+    expect(logBodies(shared.batches)).toEqual(['log-13']);
   });
 
   it('drop-health-checks: probe and scrape spans dropped and counted, lookalikes kept', async () => {
@@ -146,7 +137,7 @@ describe('example configs', () => {
         { name: 'lookalike', attributes: { 'http.target': '/healthcheck-report' } },
       ]),
     );
-    expect(spanNames(gateway.exporters.get('otlp_http')!.batches)).toEqual(['cart', 'lookalike']);
+    expect(gateway.exporters.get('otlp_http')!.spanNames()).toEqual(['cart', 'lookalike']);
     expect(
       await routingDropped(gateway, { connector: 'routing', route: 'health', signal: 'traces' }),
     ).toBe(3);

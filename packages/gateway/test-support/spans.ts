@@ -1,5 +1,5 @@
 // Trace requests for the gateway tests: one span per name, valid ids unless told otherwise.
-import type { Span } from '@org/otlp';
+import type { ExportTraceServiceRequest, Span } from '@org/otlp';
 import { encodeTraceRequest, spanOf } from '@org/otlp';
 
 /** A span named `name` with valid ids (the `index`th span of a trace), kind and times set. */
@@ -20,12 +20,9 @@ export function span(
   });
 }
 
-export function traceRequestBytes(
-  names: string[],
-  traceId: Uint8Array = Uint8Array.from({ length: 16 }, (_, i) => i + 1),
-  service = 'test',
-): Uint8Array {
-  return encodeTraceRequest({
+/** One request holding `spans` under one resource (service `service`) and one scope. */
+export function traceRequestOf(spans: Span[], service = 'test'): ExportTraceServiceRequest {
+  return {
     resourceSpans: [
       {
         resource: {
@@ -34,14 +31,22 @@ export function traceRequestBytes(
           entityRefs: [],
         },
         schemaUrl: '',
-        scopeSpans: [
-          {
-            scope: undefined,
-            schemaUrl: '',
-            spans: names.map((name, i) => span(name, i, traceId)),
-          },
-        ],
+        scopeSpans: [{ scope: undefined, schemaUrl: '', spans }],
       },
     ],
-  });
+  };
+}
+
+/** The protobuf encoding of one span per name, of one trace. */
+export function traceRequestBytes(
+  names: string[],
+  traceId: Uint8Array = Uint8Array.from({ length: 16 }, (_, i) => i + 1),
+  service = 'test',
+): Uint8Array {
+  return encodeTraceRequest(
+    traceRequestOf(
+      names.map((name, i) => span(name, i, traceId)),
+      service,
+    ),
+  );
 }

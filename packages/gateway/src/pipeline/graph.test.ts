@@ -1,46 +1,19 @@
 // The pipeline graph's own logic, with in-memory exporters and test processors: copy on fan-out,
 // all-or-nothing acceptance across pipelines and connectors, the processor wrapper's counting.
-import type { ExportTraceServiceRequest } from '@org/otlp';
 import { decodeTraceRequest } from '@org/otlp';
 import { describe, expect, it } from 'vitest';
+import { RecordingExporter } from '../../test-support/recording-exporter.ts';
 import { traceRequestBytes } from '../../test-support/spans.ts';
 import { testSettings } from '../../test-support/settings.ts';
-import type { Exporter, Processor, Settings } from '../component.ts';
+import type { Processor, Settings } from '../component.ts';
 import { DROP, UNCHANGED } from '../component.ts';
 import { forwardConnectorFactory } from '../connectors/forward/factory.ts';
-import type { EncodedBatch } from '../encoded-batch.ts';
 import type { BatchOf } from '../signal.ts';
 import { batchOf, contextOf } from '../signal.ts';
 import { GatewayMetrics } from '../telemetry/metrics.ts';
 import type { PipelineSpec } from './graph.ts';
 import { buildGraph } from './graph.ts';
 import { ProcessorStage } from './processor-stage.ts';
-
-/** Holds what it is offered; `room` false makes it report a full queue. */
-class MemoryExporter implements Exporter {
-  readonly id: string;
-  room = true;
-  readonly offers: EncodedBatch[] = [];
-  constructor(id: string) {
-    this.id = id;
-  }
-  hasRoom = () => this.room;
-  offer(batch: EncodedBatch): boolean {
-    this.offers.push(batch);
-    return true;
-  }
-  healthy = () => true;
-  start = () => Promise.resolve();
-  shutdown = () => Promise.resolve();
-  /** Span names of everything offered, in order. */
-  names(): string[] {
-    return this.offers.flatMap((o) =>
-      (o.decode() as ExportTraceServiceRequest).resourceSpans.flatMap((rs) =>
-        rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => s.name)),
-      ),
-    );
-  }
-}
 
 type Behaviour = (batch: BatchOf<'traces'>) => ReturnType<Processor['process']>;
 
@@ -78,14 +51,14 @@ const behaviours: Record<string, { mutates: boolean; run: Behaviour }> = {
 function harness(specs: Record<string, PipelineSpec>, connectors: string[] = []) {
   const metrics = new GatewayMetrics();
   const settings = (id: string): Settings => testSettings(id, metrics);
-  const exporters = new Map<string, MemoryExporter>();
+  const exporters = new Map<string, RecordingExporter>();
   const seen = new Map<string, object[]>();
   const graph = buildGraph(
     specs,
     {
       isConnector: (id) => connectors.includes(id),
       exporter: (id) => {
-        const e = new MemoryExporter(id);
+        const e = new RecordingExporter(id);
         exporters.set(id, e);
         return e;
       },
@@ -131,10 +104,10 @@ describe('pipeline graph', () => {
     const wire = batch.wire;
     expect(graph.routers.get('in')!.accept(batch)).toBeUndefined();
     // Each mutating pipeline applied its suffix once, to its own request.
-    expect(exporters.get('ea')!.names()).toEqual(['x+s', 'y+s']);
-    expect(exporters.get('eb')!.names()).toEqual(['x+s', 'y+s']);
+    expect(exporters.get('ea')!.spanNames()).toEqual(['x+s', 'y+s']);
+    expect(exporters.get('eb')!.spanNames()).toEqual(['x+s', 'y+s']);
     // The non-mutating branch saw the data before any mutation, and exported the received bytes.
-    expect(exporters.get('ec')!.names()).toEqual(['x', 'y']);
+    expect(exporters.get('ec')!.spanNames()).toEqual(['x', 'y']);
     expect(exporters.get('ec')!.offers[0]!.body()).toBe(wire);
     expect(seen.get('look@traces/plain')![0]).toBe(batch.request);
     const a = seen.get('suffix@traces/a')![0];
@@ -171,7 +144,7 @@ describe('pipeline graph', () => {
       'traces/b': { receivers: ['in'], processors: ['drop'], exporters: ['eb'] },
     });
     expect(graph.routers.get('in')!.accept(received(['x', 'y', 'z']))).toBeUndefined();
-    expect(exporters.get('ea')!.names()).toEqual(['x']);
+    expect(exporters.get('ea')!.spanNames()).toEqual(['x']);
     expect(exporters.get('eb')!.offers).toHaveLength(0);
     // first removed 2 of 3, drop removed all 3
     expect(await metricValue(metrics, 'otelgw_processor_dropped_items_total')).toBe(5);
@@ -185,7 +158,7 @@ describe('pipeline graph', () => {
     const wire = batch.wire;
     graph.routers.get('in')!.accept(batch);
     expect(exporters.get('ea')!.offers[0]!.body()).not.toBe(wire);
-    expect(exporters.get('ea')!.names()).toEqual(['x+s']);
+    expect(exporters.get('ea')!.spanNames()).toEqual(['x+s']);
   });
 
   it('forwards through a connector, and checks room downstream of it before accepting', () => {
@@ -199,9 +172,9 @@ describe('pipeline graph', () => {
     );
     expect([...graph.routers.keys()]).toEqual(['in']);
     expect(graph.routers.get('in')!.accept(received(['x']))).toBeUndefined();
-    expect(exporters.get('raw')!.names()).toEqual(['x']);
-    expect(exporters.get('ex')!.names()).toEqual(['x+s']);
-    expect(exporters.get('ey')!.names()).toEqual(['x+s']);
+    expect(exporters.get('raw')!.spanNames()).toEqual(['x']);
+    expect(exporters.get('ex')!.spanNames()).toEqual(['x+s']);
+    expect(exporters.get('ey')!.spanNames()).toEqual(['x+s']);
 
     exporters.get('ey')!.room = false;
     expect(graph.routers.get('in')!.accept(received(['late']))).toMatchObject({
@@ -221,7 +194,7 @@ describe('pipeline graph', () => {
     graph.routers.get('in')!.accept(received(['x']));
     const shared = exporters.get('shared')!;
     expect(shared.offers).toHaveLength(1);
-    expect(shared.names().sort()).toEqual(['x', 'x+s']);
+    expect(shared.spanNames().sort()).toEqual(['x', 'x+s']);
   });
 
   it('starts processors and connectors downstream first', () => {

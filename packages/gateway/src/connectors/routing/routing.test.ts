@@ -11,7 +11,7 @@ import { startGateway } from '../../../test-support/gateway-process.ts';
 import { sampleValue, scrapeMetrics } from '../../../test-support/prometheus.ts';
 import type { Sink } from '../../../test-support/otlp-sink.ts';
 import { startSink } from '../../../test-support/otlp-sink.ts';
-import { span } from '../../../test-support/spans.ts';
+import { span, traceRequestOf } from '../../../test-support/spans.ts';
 import { until } from '../../../test-support/wait.ts';
 
 const yaml = readFileSync(join(import.meta.dirname, 'testdata', 'config.yaml'), 'utf8');
@@ -21,32 +21,19 @@ type Tenant = keyof typeof TOKENS;
 /** One request of a tenant: an ordinary span, an error, and a health check. */
 function request(tenant: Tenant, n: number): Uint8Array {
   const path = (value: string) => [{ key: 'url.path', value: { stringValue: value } }];
-  return encodeTraceRequest({
-    resourceSpans: [
-      {
-        resource: {
-          attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }],
-          droppedAttributesCount: 0,
-          entityRefs: [],
-        },
-        schemaUrl: '',
-        scopeSpans: [
-          {
-            scope: undefined,
-            schemaUrl: '',
-            spans: [
-              span(`${tenant}-${n}-ok`, 0, undefined, { attributes: path('/cart') }),
-              span(`${tenant}-${n}-err`, 1, undefined, {
-                attributes: path('/pay'),
-                status: { code: 2, message: 'declined' },
-              }),
-              span(`${tenant}-${n}-hc`, 2, undefined, { attributes: path('/healthz') }),
-            ],
-          },
-        ],
-      },
-    ],
-  });
+  return encodeTraceRequest(
+    traceRequestOf(
+      [
+        span(`${tenant}-${n}-ok`, 0, undefined, { attributes: path('/cart') }),
+        span(`${tenant}-${n}-err`, 1, undefined, {
+          attributes: path('/pay'),
+          status: { code: 2, message: 'declined' },
+        }),
+        span(`${tenant}-${n}-hc`, 2, undefined, { attributes: path('/healthz') }),
+      ],
+      'checkout',
+    ),
+  );
 }
 
 describe('routing connector in the running gateway', () => {

@@ -67,6 +67,25 @@ export function passes(gate: FullGate | undefined, shape: Shape, text: string): 
   );
 }
 
+/**
+ * One quick test implied by every detector's gate: a string without any of the gates' marks,
+ * digit runs or capital runs passes none of them. Detectors without a gate make it always true.
+ */
+export function anyGate(detectors: readonly Detector[]): (shape: Shape) => boolean {
+  let marks = 0;
+  let digitRun = Infinity;
+  let capitalRun = Infinity;
+  for (const { gate } of detectors) {
+    if (!gate) return () => true;
+    if (gate.marks) marks |= gate.marks;
+    else if (gate.digitRun) digitRun = Math.min(digitRun, gate.digitRun);
+    else if (gate.capitalRun) capitalRun = Math.min(capitalRun, gate.capitalRun);
+    else return () => true;
+  }
+  return (shape) =>
+    (shape.marks & marks) !== 0 || shape.digitRun >= digitRun || shape.capitalRun >= capitalRun;
+}
+
 /** A detector from a pattern (global flag required) and an optional check of each match. */
 function pattern(
   name: string,

@@ -7,7 +7,7 @@ import type { Batch, RequestContext } from '../../signal.ts';
 import type { RedactProcessorConfig } from './config.ts';
 import type { Detector } from './detectors.ts';
 import { keyedHash } from '../keyed-hash.ts';
-import { DETECTORS, passes, re2Detector } from './detectors.ts';
+import { DETECTORS, anyGate, passes, re2Detector } from './detectors.ts';
 import type { Shape } from './shape.ts';
 import type { KeyPlan, KeyRule, Place } from './keys.ts';
 import { KeyPlans, keyMatcher } from './keys.ts';
@@ -108,8 +108,8 @@ export class RedactProcessor implements Processor {
   private scrub(text: string, findings: Findings): string {
     this.active = findings;
     const shape = shapeOf(text, this.shape);
-    let out = text;
     if (!this.worthScanning(shape)) return text;
+    let out = text;
     for (const { detector, found } of this.detectors) {
       if (!passes(detector.gate, shape, out)) continue;
       const next = detector.scrub(out, found);
@@ -318,25 +318,6 @@ export class RedactProcessor implements Processor {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-/**
- * One quick test implied by every detector's gate: a string without any of the gates' marks,
- * digit runs or capital runs passes none of them. Detectors without a gate make it always true.
- */
-function anyGate(detectors: readonly Detector[]): (shape: Shape) => boolean {
-  let marks = 0;
-  let digitRun = Infinity;
-  let capitalRun = Infinity;
-  for (const { gate } of detectors) {
-    if (!gate) return () => true;
-    if (gate.marks) marks |= gate.marks;
-    else if (gate.digitRun) digitRun = Math.min(digitRun, gate.digitRun);
-    else if (gate.capitalRun) capitalRun = Math.min(capitalRun, gate.capitalRun);
-    else return () => true;
-  }
-  return (shape) =>
-    (shape.marks & marks) !== 0 || shape.digitRun >= digitRun || shape.capitalRun >= capitalRun;
 }
 
 const bigints = (_key: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
